@@ -1,0 +1,56 @@
+# One command per chore. `make help` lists them.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+WORKERS ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help run serve test lint fmt bench browser-deps clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+run: $(VENV)/.runtime ## Set up everything, create the demo database and serve on http://127.0.0.1:5000
+	$(FLASK) db init --demo
+	$(FLASK) run --debug --host 127.0.0.1 --port 5000
+
+serve: $(VENV)/.runtime ## Run the production server (gunicorn; WORKERS=n, settings from the environment)
+	$(FLASK) db init
+	WORKERS=$(WORKERS) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+browser-deps: ## Make sure the system Chromium is installed (installs it with apt when root)
+	@bash .ci/ensure-chromium
+
+test: $(VENV)/.dev node_modules/.installed browser-deps ## Install what tests need and run the whole suite
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev ## Check style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(VENV)/.dev ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.dev browser-deps ## Measure speed and size as ratios to a reference measured in the same run
+	$(BIN)/python -m bench
+
+clean: ## Remove the virtual environment, node modules and local database
+	rm -rf $(VENV) node_modules instance .pytest_cache .ruff_cache

@@ -1,0 +1,69 @@
+"""Default settings; the app factory overlays the environment and any mapping a test passes."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The placeholder is fine for `make run`; production refuses to start with it.
+PLACEHOLDER_SECRET = "dev-only-not-secret"
+
+DEFAULTS: dict = {
+    "ENV": "development",
+    "SECRET_KEY": PLACEHOLDER_SECRET,
+    "DATABASE_URL": f"sqlite:///{ROOT / 'instance' / 'portal.sqlite3'}",
+    "CONTENT_DIR": ROOT / "content",
+    "SITE_NAME": "Albany LEAD Community Leadership Team",
+    "SITE_URL": "http://127.0.0.1:5000",
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "America/New_York",
+    # A 20 MB body must get a clean 413; nothing legitimate here is larger than this.
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+    "WTF_CSRF_TIME_LIMIT": 4 * 60 * 60,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "COMPRESS_MIMETYPES": [
+        "text/html",
+        "text/css",
+        "text/plain",
+        "text/csv",
+        "text/calendar",
+        "application/javascript",
+        "application/json",
+        "application/atom+xml",
+        "image/svg+xml",
+    ],
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_MIN_SIZE": 500,
+    "SEND_FILE_MAX_AGE_DEFAULT": 0,
+}
+
+# Environment variables the factory reads once; names match the config keys.
+FROM_ENV = ("ENV", "SECRET_KEY", "DATABASE_URL", "CONTENT_DIR", "SITE_URL")
+
+
+def from_environment(environ=os.environ) -> dict:
+    """Return the settings that the environment overrides."""
+    found = {key: environ[key] for key in FROM_ENV if environ.get(key)}
+    if "PORTAL_ENV" in environ:
+        found["ENV"] = environ["PORTAL_ENV"]
+    if "CONTENT_DIR" in found:
+        found["CONTENT_DIR"] = Path(found["CONTENT_DIR"])
+    return found
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot run the portal safely."""
+
+
+def check(config) -> None:
+    """Refuse settings that are unsafe for production."""
+    if config["ENV"] == "production":
+        key = config.get("SECRET_KEY") or ""
+        if key == PLACEHOLDER_SECRET or len(key) < 32:
+            raise ConfigError(
+                "SECRET_KEY is missing or a placeholder. In production set SECRET_KEY to a long "
+                "random value, for example: "
+                "export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+            )
