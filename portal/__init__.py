@@ -5,7 +5,7 @@ from flask_babel import Babel, get_locale
 from flask_compress import Compress
 from flask_wtf.csrf import CSRFProtect
 
-from . import assets, config, db, errors, logs, security
+from . import assets, config, db, errors, logs, ratelimit, security
 from .cli import db_cli
 from . import pages
 
@@ -45,7 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         models.extend(feature.MODELS)
         if hasattr(feature, "init_app"):
             feature.init_app(app)
-    app.extensions["models"] = models
+    app.extensions["models"] = [ratelimit.RateCounter, *models]
     app.extensions["features"] = FEATURES
     app.cli.add_command(db_cli)
 

@@ -37,10 +37,35 @@ DEFAULTS: dict = {
     "COMPRESS_ALGORITHM": ["br", "gzip"],
     "COMPRESS_MIN_SIZE": 500,
     "SEND_FILE_MAX_AGE_DEFAULT": 0,
+    # Mail: "outbox" writes .eml files to MAIL_OUTBOX (offline default); "smtp" sends for real.
+    "MAIL_BACKEND": "outbox",
+    "MAIL_OUTBOX": ROOT / "instance" / "outbox",
+    "MAIL_HOST": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_FROM": "Albany LEAD CLT <no-reply@lead-clt.invalid>",
+    # Days after an item closes before any email address given with it is deleted.
+    "EMAIL_RETENTION_DAYS": 90,
 }
 
 # Environment variables the factory reads once; names match the config keys.
-FROM_ENV = ("ENV", "SECRET_KEY", "DATABASE_URL", "CONTENT_DIR", "SITE_URL")
+FROM_ENV = (
+    "ENV",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "CONTENT_DIR",
+    "SITE_URL",
+    "MAIL_BACKEND",
+    "MAIL_HOST",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_FROM",
+    "REDIS_URL",
+)
+INTEGER_SETTINGS = ("MAIL_PORT",)
 
 
 def from_environment(environ=os.environ) -> dict:
@@ -48,6 +73,9 @@ def from_environment(environ=os.environ) -> dict:
     found = {key: environ[key] for key in FROM_ENV if environ.get(key)}
     if "PORTAL_ENV" in environ:
         found["ENV"] = environ["PORTAL_ENV"]
+    for key in INTEGER_SETTINGS:
+        if key in found:
+            found[key] = int(found[key])
     if "CONTENT_DIR" in found:
         found["CONTENT_DIR"] = Path(found["CONTENT_DIR"])
     return found
