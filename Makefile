@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint fmt bench browser-deps clean
+.PHONY: help run serve test lint fmt bench system-deps clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,10 +35,10 @@ serve: $(VENV)/.runtime ## Run the production server (gunicorn; WORKERS=n, setti
 	$(FLASK) db init
 	WORKERS=$(WORKERS) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-browser-deps: ## Make sure the system Chromium is installed (installs it with apt when root)
-	@bash .ci/ensure-chromium
+system-deps: ## Make sure Chromium and PostgreSQL are installed (installs them with apt when root)
+	@bash .ci/system-deps
 
-test: $(VENV)/.dev node_modules/.installed browser-deps ## Install what tests need and run the whole suite
+test: $(VENV)/.dev node_modules/.installed system-deps ## Install what tests need and run the whole suite
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev ## Check style with ruff
@@ -49,7 +49,8 @@ fmt: $(VENV)/.dev ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.dev browser-deps ## Measure speed and size as ratios to a reference measured in the same run
+bench: $(VENV)/.dev node_modules/.installed ## Measure speed and size as ratios to a reference measured in the same run
+	@bash .ci/system-deps wrk
 	$(BIN)/python -m bench
 
 clean: ## Remove the virtual environment, node modules and local database

@@ -77,3 +77,31 @@ def smtp_server():
 def mail_app(tmp_path, smtp_server):
     """An app that sends mail through the local SMTP server."""
     return make_app(tmp_path, MAIL_BACKEND="smtp", MAIL_HOST="127.0.0.1", MAIL_PORT=smtp_server.port)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A real PostgreSQL server for the session; fails (never skips) when it is not installed."""
+    from tests.postgres import Cluster, find_bin
+
+    if not find_bin("initdb"):
+        pytest.fail("PostgreSQL is not installed: run `make test` (it installs postgresql with apt)")
+    cluster = Cluster(free_port())
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster, request):
+    """A fresh, empty PostgreSQL database for one test."""
+    name = "t_" + "".join(ch for ch in request.node.name.lower() if ch.isalnum())[:50]
+    return postgres_cluster.create_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """Run a test once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
