@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint fmt bench system-deps clean
+.PHONY: help run serve test lint fmt bench system-deps messages clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ fmt: $(VENV)/.dev ## Format the code with ruff
 bench: $(VENV)/.dev node_modules/.installed ## Measure speed and size as ratios to a reference measured in the same run
 	@bash .ci/system-deps wrk
 	$(BIN)/python -m bench
+
+messages: $(VENV)/.dev ## Extract interface strings to translations/messages.pot for translators
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 
 clean: ## Remove the virtual environment, node modules and local database
 	rm -rf $(VENV) node_modules instance .pytest_cache .ruff_cache

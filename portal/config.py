@@ -17,6 +17,7 @@ DEFAULTS: dict = {
     "SITE_URL": "http://127.0.0.1:5000",
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "America/New_York",
+    "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
     # A 20 MB body must get a clean 413; nothing legitimate here is larger than this.
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "MAX_FORM_MEMORY_SIZE": 256 * 1024,
