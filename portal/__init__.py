@@ -5,7 +5,7 @@ from flask_babel import Babel, get_locale
 from flask_compress import Compress
 from flask_wtf.csrf import CSRFProtect
 
-from . import assets, config, db, errors, logs, ratelimit, security
+from . import assets, config, db, errors, health, logs, ratelimit, security
 from .cli import db_cli
 from . import pages
 
@@ -28,6 +28,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_mapping(config.DEFAULTS)
     app.config.update(config.from_environment())
     app.config.update(overrides or {})
+    app.config.update({k: v for k, v in config.production_settings(app.config).items() if k not in (overrides or {})})
     config.check(app.config)
 
     db.init_app(app)
@@ -38,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     logs.init_app(app)
+    app.register_blueprint(health.blueprint)
 
     models = []
     for feature in FEATURES:

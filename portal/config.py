@@ -38,6 +38,8 @@ DEFAULTS: dict = {
     "COMPRESS_ALGORITHM": ["br", "gzip"],
     "COMPRESS_MIN_SIZE": 500,
     "SEND_FILE_MAX_AGE_DEFAULT": 0,
+    # How many reverse proxies in front of the app to trust for X-Forwarded-* (0: none).
+    "PROXY_COUNT": 0,
     # Mail: "outbox" writes .eml files to MAIL_OUTBOX (offline default); "smtp" sends for real.
     "MAIL_BACKEND": "outbox",
     "MAIL_OUTBOX": ROOT / "instance" / "outbox",
@@ -65,8 +67,9 @@ FROM_ENV = (
     "MAIL_PASSWORD",
     "MAIL_FROM",
     "REDIS_URL",
+    "PROXY_COUNT",
 )
-INTEGER_SETTINGS = ("MAIL_PORT",)
+INTEGER_SETTINGS = ("MAIL_PORT", "PROXY_COUNT")
 
 
 def from_environment(environ=os.environ) -> dict:
@@ -84,6 +87,20 @@ def from_environment(environ=os.environ) -> dict:
 
 class ConfigError(RuntimeError):
     """The settings cannot run the portal safely."""
+
+
+def production_settings(config) -> dict:
+    """Return the cookie and proxy settings production needs on top of the defaults."""
+    if config["ENV"] != "production":
+        return {}
+    # __Host- cookies must be Secure, host-only and path=/: no subdomain can set or read them.
+    return {
+        "SESSION_COOKIE_NAME": "__Host-session",
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
+        "PREFERRED_URL_SCHEME": "https",
+    }
 
 
 def check(config) -> None:

@@ -1,5 +1,8 @@
 """Security headers on every response, and no-store caching for private pages."""
 
+from flask import request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -28,15 +31,38 @@ HEADERS = {
 }
 
 
+HSTS = "max-age=63072000; includeSubDomains"
+
+
+def carries_private_form(response) -> bool:
+    """Tell whether an HTML page holds a POST form (its token and any typed text must not be cached)."""
+    if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
+        return False
+    return b'method="post"' in response.get_data()
+
+
 def add_headers(response):
-    """Add the security headers; forms and private pages are never cached."""
+    """Add the security headers; pages with forms and answers to POSTs are never cached."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    if response.mimetype == "text/html" and "Cache-Control" not in response.headers:
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.method == "POST" or carries_private_form(response):
+        response.headers["Cache-Control"] = "no-store"
+    elif response.mimetype == "text/html" and "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "no-cache"
     return response
 
 
+def no_store(response):
+    """Mark a response as never to be stored by any cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app) -> None:
-    """Attach the headers to every response."""
+    """Attach the headers to every response and trust proxy headers only when configured."""
     app.after_request(add_headers)
+    count = app.config.get("PROXY_COUNT", 0)
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

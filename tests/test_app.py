@@ -98,3 +98,61 @@ def test_huge_body_gets_413(app):
 def test_html_is_compressed_when_asked(client):
     response = client.get("/what-is-lead", headers={"Accept-Encoding": "br, gzip"})
     assert response.headers.get("Content-Encoding") in {"br", "gzip"}
+
+
+def test_health_says_ok_and_nothing_else(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.data == b"ok\n"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_health_reports_unreachable_database(tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(tmp_path)
+    app.config["DATABASE_URL"] = "postgresql://nobody@127.0.0.1:1/none"
+    from portal import db
+
+    db.init_app(app)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert b"127.0.0.1" not in response.data and b"nobody" not in response.data
+
+
+def test_production_cookie_is_host_prefixed_and_secure(tmp_path):
+    app = create_app({"ENV": "production", "SECRET_KEY": "k" * 64, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_hsts_only_over_tls(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    assert "max-age" in client.get("/", base_url="https://localhost").headers["Strict-Transport-Security"]
+
+
+def test_proxy_headers_ignored_unless_configured(tmp_path):
+    from flask import request
+
+    from tests.conftest import make_app
+
+    for count, expected in ((0, "127.0.0.1"), (1, "198.51.100.4")):
+        app = make_app(tmp_path, PROXY_COUNT=count)
+
+        @app.route("/who")
+        def who():
+            return request.remote_addr
+
+        response = app.test_client().get("/who", headers={"X-Forwarded-For": "198.51.100.4"})
+        assert response.data.decode() == expected
+
+
+def test_pages_with_post_forms_are_not_stored(app):
+    @app.route("/form-page")
+    def form_page():
+        return '<form method="post"><button>Send</button></form>'
+
+    assert app.test_client().get("/form-page").headers["Cache-Control"] == "no-store"
+    assert app.test_client().get("/what-is-lead").headers["Cache-Control"] == "no-cache"
