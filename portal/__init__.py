@@ -5,9 +5,8 @@ from flask_babel import Babel, get_locale
 from flask_compress import Compress
 from flask_wtf.csrf import CSRFProtect
 
-from . import assets, config, db, errors, health, logs, ratelimit, security
+from . import assets, config, db, errors, health, logs, pages, ratelimit, security
 from .cli import db_cli
-from . import pages
 
 babel = Babel()
 compress = Compress()
@@ -28,7 +27,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_mapping(config.DEFAULTS)
     app.config.update(config.from_environment())
     app.config.update(overrides or {})
-    app.config.update({k: v for k, v in config.production_settings(app.config).items() if k not in (overrides or {})})
+    app.config.update(
+        {k: v for k, v in config.production_settings(app.config).items() if k not in (overrides or {})}
+    )
     config.check(app.config)
 
     db.init_app(app)

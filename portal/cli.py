@@ -1,10 +1,12 @@
-"""Commands for the database: `flask db init [--demo]`."""
+"""Commands for the database: `flask db init [--demo]`, `backup`, `restore`."""
+
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import db
+from . import backups, db
 
 db_cli = AppGroup("db", help="Create and manage the database.")
 
@@ -23,3 +25,28 @@ def init_command(demo: bool):
                     seeded.append(feature.__name__.rsplit(".", 1)[-1])
         click.echo(f"Demo content added: {', '.join(seeded)}" if seeded else "Demo content already present.")
     click.echo("Database ready.")
+
+
+@db_cli.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+def backup_command(target: str):
+    """Copy the live database to TARGET (SQLite online backup, or pg_dump for PostgreSQL)."""
+    try:
+        backups.backup(current_app.config["DATABASE_URL"], Path(target))
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up to {target}")
+
+
+@db_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(source: str, yes: bool):
+    """Replace the live database's contents with the backup in SOURCE."""
+    if not yes:
+        click.confirm("This replaces everything in the database with the backup. Continue?", abort=True)
+    try:
+        backups.restore(current_app.config["DATABASE_URL"], Path(source))
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored from {source}")

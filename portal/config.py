@@ -6,7 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # The placeholder is fine for `make run`; production refuses to start with it.
-PLACEHOLDER_SECRET = "dev-only-not-secret"
+PLACEHOLDER_SECRET = "dev-only-not-secret"  # noqa: S105 (a known placeholder, refused in production)
 
 DEFAULTS: dict = {
     "ENV": "development",

@@ -24,7 +24,9 @@ def http_error(error: HTTPException):
             _("There have been too many tries from here. Please wait a few minutes and try again."),
         ),
     }
-    title, message = messages.get(error.code, (_("Something was not right"), _("Please go back and try again.")))
+    title, message = messages.get(
+        error.code, (_("Something was not right"), _("Please go back and try again."))
+    )
     return _page(error.code or 500, title, message)
 
 

@@ -57,7 +57,11 @@ def hit(bucket: str, limit: int, per_seconds: int, subject: str | None = None) -
             )
             .execute()
         )
-        hits = RateCounter.select(RateCounter.hits).where(RateCounter.key == key, RateCounter.window == window).scalar()
+        hits = (
+            RateCounter.select(RateCounter.hits)
+            .where(RateCounter.key == key, RateCounter.window == window)
+            .scalar()
+        )
     return hits <= limit
 
 

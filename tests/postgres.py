@@ -46,9 +46,22 @@ class Cluster:
         """Create and start the cluster; return a DATABASE_URL for a fresh database."""
         if self.prefix:
             shutil.chown(self.folder, user="postgres")
-        self._run(find_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "portal", "--no-sync", "-E", "UTF8")
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        self._run(find_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
+        self._run(
+            find_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "portal", "--no-sync", "-E", "UTF8"
+        )
+        settings = "-c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        options = f"-p {self.port} -k {self.folder} {settings}"
+        self._run(
+            find_bin("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "start",
+        )
         return self.create_database("portal_test")
 
     def create_database(self, name: str) -> str:

@@ -23,7 +23,9 @@ def test_production_starts_with_real_secret(tmp_path):
 
 
 def test_environment_overrides_defaults():
-    found = config.from_environment({"DATABASE_URL": "postgresql://u@h/db", "CONTENT_DIR": "/x", "OTHER": "1"})
+    found = config.from_environment(
+        {"DATABASE_URL": "postgresql://u@h/db", "CONTENT_DIR": "/x", "OTHER": "1"}
+    )
     assert found["DATABASE_URL"] == "postgresql://u@h/db"
     assert str(found["CONTENT_DIR"]) == "/x"
     assert "OTHER" not in found
@@ -46,7 +48,12 @@ def test_security_headers_on_every_response(client):
         headers = client.get(url).headers
         csp = headers["Content-Security-Policy"]
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-        for directive in ("frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'", "default-src 'self'"):
+        for directive in (
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "default-src 'self'",
+        ):
             assert directive in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "same-origin"
@@ -121,7 +128,9 @@ def test_health_reports_unreachable_database(tmp_path):
 
 
 def test_production_cookie_is_host_prefixed_and_secure(tmp_path):
-    app = create_app({"ENV": "production", "SECRET_KEY": "k" * 64, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
+    app = create_app(
+        {"ENV": "production", "SECRET_KEY": "k" * 64, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"}
+    )
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

@@ -25,10 +25,9 @@ def test_failed_write_leaves_nothing(tmp_path, database_url):
     app = make_app(tmp_path, DATABASE_URL=database_url)
     with app.app_context():
         db.create_tables([Counter])
-        with pytest.raises(RuntimeError):
-            with writing():
-                Counter.create(value=1)
-                raise RuntimeError("fail half way")
+        with pytest.raises(RuntimeError), writing():
+            Counter.create(value=1)
+            raise RuntimeError("fail half way")
         assert Counter.select().count() == 0
 
 
