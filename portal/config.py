@@ -1,5 +1,6 @@
 """Default settings; the app factory overlays the environment and any mapping a test passes."""
 
+import json
 import os
 from pathlib import Path
 
@@ -72,11 +73,24 @@ FROM_ENV = (
 INTEGER_SETTINGS = ("MAIL_PORT", "PROXY_COUNT")
 
 
+def _parse(value: str):
+    """Read '30', 'true' or '[1, 2]' as JSON and anything else as text."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
 def from_environment(environ=os.environ) -> dict:
-    """Return the settings that the environment overrides."""
+    """Return the settings that the environment overrides.
+
+    The common settings have their own names (SECRET_KEY, DATABASE_URL, ...); any other
+    setting can be given as PORTAL_<NAME>, e.g. PORTAL_EMAIL_RETENTION_DAYS=30.
+    """
     found = {key: environ[key] for key in FROM_ENV if environ.get(key)}
-    if "PORTAL_ENV" in environ:
-        found["ENV"] = environ["PORTAL_ENV"]
+    for name, value in environ.items():
+        if name.startswith("PORTAL_") and len(name) > len("PORTAL_"):
+            found[name.removeprefix("PORTAL_")] = _parse(value)
     for key in INTEGER_SETTINGS:
         if key in found:
             found[key] = int(found[key])

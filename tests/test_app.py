@@ -165,3 +165,9 @@ def test_pages_with_post_forms_are_not_stored(app):
 
     assert app.test_client().get("/form-page").headers["Cache-Control"] == "no-store"
     assert app.test_client().get("/what-is-lead").headers["Cache-Control"] == "no-cache"
+
+
+def test_any_setting_can_come_from_a_portal_variable():
+    found = config.from_environment({"PORTAL_EMAIL_RETENTION_DAYS": "30", "PORTAL_ENV": "production"})
+    assert found["EMAIL_RETENTION_DAYS"] == 30
+    assert found["ENV"] == "production"
