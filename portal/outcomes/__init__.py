@@ -1,0 +1,1 @@
+"""Outcome releases: read the steward's export, aggregate, protect small numbers, audit."""
