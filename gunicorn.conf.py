@@ -12,6 +12,7 @@ max_requests_jitter = 200
 # Access log without the client address (%(h)s) or the query string: visitors' search words
 # and addresses never reach a log.
 accesslog = "-"
+logger_class = "portal.logs.GunicornLogger"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -52,6 +52,17 @@ DEFAULTS: dict = {
     "MAIL_FROM": "Albany LEAD CLT <no-reply@lead-clt.invalid>",
     # Days after an item closes before any email address given with it is deleted.
     "EMAIL_RETENTION_DAYS": 90,
+    # Questions and feedback: spam and guessing limits (per client = per daily-salted hash).
+    "MIN_FILL_SECONDS": 3,  # a form sent faster than this is asked to be checked and sent again
+    "SUBMISSIONS_PER_HOUR": 10,  # per client, across the three forms
+    "STATUS_TRIES_PER_CLIENT": 10,  # receipt-code tries per client per 10 minutes
+    "STATUS_TRIES_OVERALL": 300,  # receipt-code tries from everyone per 10 minutes
+    # The CLT workspace.
+    "WORKSPACE_IDLE_MINUTES": 30,  # a session unused this long ends
+    "WORKSPACE_SESSION_HOURS": 12,  # and every session ends after this long
+    "WORKSPACE_LINK_HOURS": 72,  # invitation and reset links expire
+    "SIGN_IN_ACCOUNT_LIMIT": 5,  # failed sign-ins per account per 15 minutes
+    "SIGN_IN_CLIENT_LIMIT": 20,  # failed sign-ins per client per 15 minutes
 }
 
 # Environment variables the factory reads once; names match the config keys.

@@ -109,6 +109,8 @@ def parse_page(path: Path) -> Page:
         raise ContentError([f"{name}: must start with front matter between '---' lines"])
     try:
         meta = yaml.safe_load(match.group(1))
+    except ValueError as error:  # PyYAML raises it for an impossible date such as 2026-02-30
+        raise ContentError([f"{name}: broken front matter: {error}"]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
