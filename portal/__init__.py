@@ -1,11 +1,24 @@
 """The Albany LEAD Community Portal: create_app builds the Flask application."""
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_compress import Compress
 from flask_wtf.csrf import CSRFProtect
 
-from . import assets, config, db, errors, health, logs, pages, ratelimit, security
+from . import (
+    accounts,
+    assets,
+    config,
+    db,
+    errors,
+    events,
+    health,
+    logs,
+    pages,
+    questions,
+    ratelimit,
+    security,
+)
 from .cli import db_cli
 
 babel = Babel()
@@ -13,11 +26,13 @@ compress = Compress()
 csrf = CSRFProtect()
 
 # One package per feature; each has a blueprint and its models, and may have init_app.
-FEATURES = (pages,)
+FEATURES = (pages, accounts, questions, events)
 
 
 def select_locale() -> str:
     """Pick the interface language (English until the Spanish edition exists)."""
+    if not has_request_context():
+        return "en"
     return request.accept_languages.best_match(["en"]) or "en"
 
 
