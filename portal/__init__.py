@@ -14,6 +14,7 @@ from . import (
     events,
     health,
     logs,
+    navigation,
     pages,
     questions,
     ratelimit,
@@ -71,7 +72,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     def site_globals():
         return {
             "site_name": app.config["SITE_NAME"],
-            "menu": app.extensions["pages"].menu(),
+            "menu": navigation.main_menu(),
+            "is_current": navigation.is_current,
+            "has_endpoint": lambda name: name in app.view_functions,
             "current_locale": lambda: str(get_locale() or "en"),
         }
 
