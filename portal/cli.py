@@ -6,16 +6,36 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import backups, db
+from . import backups, db, migrations
 
 db_cli = AppGroup("db", help="Create and manage the database.")
+
+
+@db_cli.command("upgrade")
+def upgrade_command():
+    """Apply every schema migration this database has not had yet."""
+    with db.db.connection_context():
+        ran = migrations.upgrade()
+    click.echo(f"Applied migrations: {', '.join(map(str, ran))}" if ran else "The schema is up to date.")
+
+
+@db_cli.command("sql")
+@click.option("--dialect", type=click.Choice(["sqlite", "postgresql"]), default="sqlite")
+def sql_command(dialect: str):
+    """Print the CREATE statements of the current models (to freeze a schema or review one)."""
+    from peewee import PostgresqlDatabase, SqliteDatabase
+
+    database = PostgresqlDatabase("unused") if dialect == "postgresql" else SqliteDatabase(":memory:")
+    for statement in migrations.create_statements(current_app.extensions["models"], database):
+        click.echo(statement + ";")
 
 
 @db_cli.command("init")
 @click.option("--demo", is_flag=True, help="Also add demo content when the database is empty.")
 def init_command(demo: bool):
-    """Create missing tables and, with --demo, seed demo content once."""
-    db.create_tables(current_app.extensions["models"])
+    """Bring the schema up to date and, with --demo, seed demo content once."""
+    with db.db.connection_context():
+        migrations.upgrade()
     if demo:
         seeded = []
         with db.db.connection_context():
