@@ -33,7 +33,10 @@ def open_database(url: str):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
     if url.startswith(("postgres://", "postgresql://")):
-        return connect(url)
+        # A pool per process: connections open lazily on the first query of a request, so none
+        # is ever inherited across gunicorn's fork, and closing returns it to the pool.
+        pooled = "postgresql+pool://" + url.split("://", 1)[1]
+        return connect(pooled, max_connections=32, stale_timeout=300, timeout=10)
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {url[:20]!r}")
 
 
