@@ -49,7 +49,12 @@ fmt: $(VENV)/.dev ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.dev node_modules/.installed ## Measure speed and size as ratios to a reference measured in the same run
+# Lighthouse is only for the bench, so it has its own package.json and is not installed by `make test`.
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund --silent
+	touch $@
+
+bench: $(VENV)/.dev bench/node_modules/.installed ## Measure speed and size as ratios to a reference measured in the same run
 	@bash .ci/system-deps wrk
 	$(BIN)/python -m bench
 
