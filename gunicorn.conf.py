@@ -6,6 +6,9 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WORKERS", "2"))
 worker_class = "sync"
 timeout = 30
+# Load the app once in the master, so a worker (re)start is a cheap fork. Safe: create_app opens
+# no database connection (the first query of a request does). New code needs a full restart.
+preload_app = True
 graceful_timeout = 20
 max_requests = 2000
 max_requests_jitter = 200

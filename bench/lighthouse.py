@@ -10,7 +10,7 @@ from .measure import BenchError, Figure, require_program
 
 HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
-PAGES = {"home": "/", "content": "/what-is-lead"}
+PAGES = {"home": "/", "content": "/what-is-lead", "outcomes": "/outcomes"}
 CATEGORIES = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 TIMEOUT = 150
 

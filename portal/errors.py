@@ -1,9 +1,11 @@
 """Friendly error pages: never a traceback, always a way forward."""
 
-from flask import render_template
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .logs import redact_path
 
 
 def _page(status: int, title: str, message: str):
@@ -39,8 +41,10 @@ def csrf_error(_error: CSRFError):
     )
 
 
-def server_error(_error):
+def server_error(error):
     """Show a calm page for an unexpected failure; the details stay in the server log."""
+    original = getattr(error, "original_exception", None) or error
+    current_app.logger.error("unhandled error on %s", redact_path(request.path), exc_info=original)
     return _page(
         500,
         _("Something went wrong on our side"),

@@ -2,6 +2,8 @@
 
 from flask import Blueprint, abort, current_app, render_template
 
+from portal.pagecache import shared_page
+
 blueprint = Blueprint("pages", __name__)
 
 
@@ -15,7 +17,7 @@ def home():
     page = library().get("index")
     if page is None:
         abort(404)
-    return render_template("pages/home.html", page=page)
+    return shared_page(("page", "index"), lambda: render_template("pages/home.html", page=page))
 
 
 @blueprint.route("/<slug>")
@@ -23,4 +25,4 @@ def show(slug: str):
     page = library().get(slug)
     if page is None or slug == "index":
         abort(404)
-    return render_template("pages/page.html", page=page)
+    return shared_page(("page", slug), lambda: render_template("pages/page.html", page=page))
