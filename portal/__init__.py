@@ -14,7 +14,9 @@ from . import (
     events,
     health,
     logs,
+    moderation,
     navigation,
+    outcomes,
     pages,
     questions,
     ratelimit,
@@ -27,7 +29,7 @@ compress = Compress()
 csrf = CSRFProtect()
 
 # One package per feature; each has a blueprint and its models, and may have init_app.
-FEATURES = (pages, accounts, questions, events)
+FEATURES = (pages, accounts, questions, events, outcomes, moderation)
 
 
 def select_locale() -> str:

@@ -18,7 +18,7 @@ class MenuItem:
 # (order, endpoint, path, label): shown only when the endpoint is registered, so a feature
 # appears in the menu the moment its blueprint does.
 FEATURE_LINKS = (
-    (25, "outcomes.dashboard", "/outcomes", _l("The numbers")),
+    (25, "outcomes.dashboard_page", "/outcomes", _l("The numbers")),
     (35, "questions.answers", "/answers", _l("Answers")),
     (45, "events.index", "/events", _l("Events")),
 )

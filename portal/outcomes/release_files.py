@@ -1,0 +1,206 @@
+"""The files of a release: tables as JSON and CSV, and reading a release back (read-only).
+
+A table's JSON is self-describing for the dashboard: columns with labels, groups, kinds and
+units; rows with their period and cells `{value, flag}`; a hidden cell has value null and a
+flag from a small fixed set (see `rules.SYMBOLS`). The CSV carries the same cells, with the
+flag's word in place of a hidden value.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from portal.outcomes import catalogue
+from portal.outcomes.rules import SYMBOLS
+from portal.outcomes.schema import month_index, month_text
+from portal.outcomes.tables import TABLE_IDS, Cell, Column, Row, Table, columns
+
+RELEASE_ID = re.compile(r"(?P<year>[0-9]{4})Q(?P<quarter>[1-4])(?P<demo>-demo)?")
+METADATA = "metadata.json"
+AUDIT = "audit.json"
+README = "README.md"
+
+
+class ReleaseError(Exception):
+    """A release folder is missing, altered or unreadable."""
+
+
+def release_order(release_id: str) -> tuple[int, int]:
+    """Return the (year, quarter) a release id sorts by."""
+    match = RELEASE_ID.fullmatch(release_id)
+    if match is None:
+        raise ValueError(f"not a release id (YYYYQn): {release_id!r}")
+    return int(match["year"]), int(match["quarter"])
+
+
+def table_files(table_id: str, synthetic: bool) -> tuple[str, str]:
+    """Return a table's CSV and JSON file names."""
+    stem = f"{table_id}-synthetic" if synthetic else table_id
+    return f"{stem}.csv", f"{stem}.json"
+
+
+def table_json(table: Table, release_id: str, synthetic: bool) -> dict:
+    """Return a table as the JSON document the dashboard reads."""
+    info = catalogue.TABLES[table.id]
+    starts = [r.start for r in table.rows]
+    ends = [r.end for r in table.rows]
+    return {
+        "id": table.id,
+        "title": catalogue.title(table.id, synthetic),
+        "description": info["description"],
+        "release": release_id,
+        "synthetic": synthetic,
+        "unit": info["unit"],
+        "denominator": info["denominator"],
+        "published_when": info["published_when"],
+        "level": table.level,
+        "level_reason": table.level_reason,
+        "period": {"first": month_text(min(starts)), "last": month_text(max(ends))} if table.rows else None,
+        "columns": [
+            {
+                "key": c.key,
+                "label": c.label,
+                "group": c.group or None,
+                "kind": c.kind,
+                "unit": _unit(c, info["unit"]),
+                "of": list(c.of) if c.of else None,
+            }
+            for c in table.columns
+        ],
+        "rows": [
+            {
+                "key": r.key,
+                "label": r.label,
+                "group": r.group,
+                "period": {"start": month_text(r.start), "end": month_text(r.end)},
+                "window_months": r.window,
+                "repeated_from_earlier_release": r.frozen,
+                "cells": {k: {"value": c.value, "flag": c.flag} for k, c in r.cells.items()},
+            }
+            for r in table.rows
+        ],
+        "symbols": {name: SYMBOLS[name]["label"] for name in SYMBOLS},
+    }
+
+
+def _unit(column: Column, table_unit: str) -> str:
+    if column.kind in ("percent", "public_percent"):
+        return "percent"
+    if column.kind == "ratio":
+        return "ratio"
+    if column.kind == "public":
+        return "eligible arrests"
+    return table_unit
+
+
+def cell_text(cell: dict) -> str:
+    """Return a cell as CSV text: its value, or the word of its flag."""
+    if cell["value"] is None:
+        return SYMBOLS[cell["flag"]]["csv"] if cell["flag"] in SYMBOLS else ""
+    return str(cell["value"])
+
+
+def table_csv(document: dict) -> str:
+    """Return a table's CSV: one line per row, the same cells as its JSON."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    keys = [c["key"] for c in document["columns"]]
+    writer.writerow(["row", "label", "period_start", "period_end", "window_months", *keys])
+    for row in document["rows"]:
+        window = "" if row["window_months"] is None else row["window_months"]
+        head = [row["key"], row["label"], row["period"]["start"], row["period"]["end"], window]
+        writer.writerow(head + [cell_text(row["cells"][k]) for k in keys])
+    return out.getvalue()
+
+
+def table_from_json(document: dict) -> Table:
+    """Rebuild a Table (for freezing rows and for the audit) from its JSON document."""
+    cols = columns(document["id"], document["level"]) if document["columns"] else []
+    if [c.key for c in cols] != [c["key"] for c in document["columns"]]:
+        raise ReleaseError(f"{document['id']}: its columns do not match level {document['level']}")
+    rows = [
+        Row(
+            r["key"],
+            r["label"],
+            r["group"],
+            month_index(r["period"]["start"]),
+            month_index(r["period"]["end"]),
+            r["window_months"],
+            {k: Cell(c["value"], c["flag"]) for k, c in r["cells"].items()},
+            frozen=True,
+        )
+        for r in document["rows"]
+    ]
+    return Table(document["id"], document["level"], document["level_reason"], cols, rows)
+
+
+def dumps(document: dict) -> bytes:
+    """Serialise JSON the same way every time."""
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def sha256(data: bytes) -> str:
+    """Return the sha256 checksum text of some bytes."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Release:
+    """A published release, read and checked: metadata, tables (JSON documents) and audit report."""
+
+    id: str
+    path: Path
+    metadata: dict
+    tables: dict[str, dict]
+    audit: dict
+    readme: str = ""
+    _parsed: dict[str, Table] = field(default_factory=dict, repr=False)
+
+    @property
+    def synthetic(self) -> bool:
+        """Say whether the release holds synthetic demo data."""
+        return bool(self.metadata["synthetic"])
+
+    def table_objects(self) -> dict[str, Table]:
+        """Return the tables as Table objects (every row frozen)."""
+        if not self._parsed:
+            self._parsed = {tid: table_from_json(doc) for tid, doc in self.tables.items()}
+        return self._parsed
+
+
+def load_release(path: str | Path) -> Release:
+    """Read a release folder, verifying every file against the checksums in its metadata."""
+    path = Path(path)
+    try:
+        metadata = json.loads((path / METADATA).read_bytes())
+        listed = metadata["checksums"]
+        present = {p.name for p in path.iterdir() if p.is_file()} - {METADATA}
+        if present != set(listed):
+            raise ReleaseError(f"{path.name}: files differ from the metadata's list")
+        contents = {name: (path / name).read_bytes() for name in listed}
+        for name, data in contents.items():
+            if sha256(data) != listed[name]:
+                raise ReleaseError(f"{path.name}/{name}: checksum mismatch; the file was changed")
+        synthetic = bool(metadata["synthetic"])
+        tables = {tid: json.loads(contents[table_files(tid, synthetic)[1]]) for tid in TABLE_IDS}
+        audit = json.loads(contents[AUDIT])
+    except (OSError, KeyError, ValueError) as error:
+        raise ReleaseError(f"{path.name}: cannot read the release ({error})") from error
+    if metadata.get("release") != path.name:
+        raise ReleaseError(f"{path.name}: the metadata names release {metadata.get('release')!r}")
+    return Release(path.name, path, metadata, tables, audit, contents[README].decode("utf-8"))
+
+
+def list_releases(releases_dir: str | Path) -> list[Release]:
+    """Return every release in a folder, oldest first (unfinished temporary folders are skipped)."""
+    releases_dir = Path(releases_dir)
+    if not releases_dir.is_dir():
+        return []
+    found = [p for p in releases_dir.iterdir() if p.is_dir() and RELEASE_ID.fullmatch(p.name)]
+    return [load_release(p) for p in sorted(found, key=lambda p: (release_order(p.name), p.name))]
