@@ -14,7 +14,6 @@ from . import (
     events,
     health,
     logs,
-    moderation,
     navigation,
     outcomes,
     pages,
@@ -29,7 +28,7 @@ compress = Compress()
 csrf = CSRFProtect()
 
 # One package per feature; each has a blueprint and its models, and may have init_app.
-FEATURES = (pages, accounts, questions, events, outcomes, moderation)
+FEATURES = (pages, accounts, questions, events, outcomes)
 
 
 def select_locale() -> str:

@@ -7,7 +7,7 @@ from portal.db import BaseModel
 from tests.conftest import make_app
 
 
-class Note(BaseModel):
+class BackupProbe(BaseModel):
     text = CharField()
 
 
@@ -15,18 +15,18 @@ def test_backup_restore_round_trip(tmp_path, database_url):
     app = make_app(tmp_path, DATABASE_URL=database_url)
     runner = app.test_cli_runner()
     with app.app_context():
-        db.create_tables([Note])
-        Note.create(text="kept")
+        db.create_tables([BackupProbe])
+        BackupProbe.create(text="kept")
     target = tmp_path / "backup.db"
     result = runner.invoke(args=["db", "backup", str(target)])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        Note.create(text="after the backup")
-        Note.delete().where(Note.text == "kept").execute()
+        BackupProbe.create(text="after the backup")
+        BackupProbe.delete().where(BackupProbe.text == "kept").execute()
     result = runner.invoke(args=["db", "restore", "--yes", str(target)])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        assert [n.text for n in Note.select()] == ["kept"]
+        assert [n.text for n in BackupProbe.select()] == ["kept"]
 
 
 def test_restore_rejects_a_file_that_is_not_a_backup(tmp_path):
