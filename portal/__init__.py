@@ -19,6 +19,7 @@ from . import (
     pages,
     questions,
     ratelimit,
+    retention,
     security,
 )
 from .cli import db_cli
@@ -68,6 +69,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.extensions["models"] = [ratelimit.RateCounter, *models]
     app.extensions["features"] = FEATURES
     app.cli.add_command(db_cli)
+    app.cli.add_command(retention.cli)
 
     @app.context_processor
     def site_globals():

@@ -1,4 +1,4 @@
-"""Delete contact details on schedule: `flask retention purge`, safe to run from cron every day.
+"""Delete the contact details people gave with questions, feedback and join requests, on schedule.
 
 An email address (and, for join requests, a name and phone number) is removed
 EMAIL_RETENTION_DAYS days after the CLT finished with the item (answered, replied, closed or
@@ -7,15 +7,8 @@ hidden). The message itself stays for the CLT's records until the person withdra
 
 import datetime
 
-import click
-from flask import current_app
-from flask.cli import AppGroup
-
-from .. import ratelimit
 from ..db import writing
 from .models import Submission, today
-
-cli = AppGroup("retention", help="Delete personal details whose time is up.")
 
 
 def purge_contacts(days: int, on: datetime.date | None = None) -> int:
@@ -28,15 +21,3 @@ def purge_contacts(days: int, on: datetime.date | None = None) -> int:
         if ids:
             Submission.update(email=None, name=None, phone=None).where(Submission.id.in_(ids)).execute()
     return len(ids)
-
-
-@cli.command("purge")
-@click.option("--days", type=click.IntRange(min=0), default=None, help="Override EMAIL_RETENTION_DAYS.")
-def purge_command(days: int | None):
-    """Delete contact details past their retention date and expired rate-limit counters."""
-    days = current_app.config["EMAIL_RETENTION_DAYS"] if days is None else days
-    cleared = purge_contacts(days)
-    counters = ratelimit.purge_expired()
-    # Counts only: this output may land in a cron mail or log.
-    click.echo(f"Contact details removed from {cleared} item(s) finished over {days} days ago.")
-    click.echo(f"Expired rate-limit counters removed: {counters}.")
