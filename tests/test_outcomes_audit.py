@@ -2,11 +2,13 @@
 
 import numpy as np
 
-from portal.outcomes.audit import Stats, System, bounds, check, presolve
+from portal.outcomes.audit import Stats, bounds, check
 from portal.outcomes.audit_model import build_model
+from portal.outcomes.audit_system import System, presolve
 from portal.outcomes.blocks import LAUNCH_QUARTER, expr
+from portal.outcomes.columns import columns
 from portal.outcomes.rules import K, percent_rows, whole_percent
-from portal.outcomes.tables import Aggregate, Table, build_tables, columns, fill, period_row
+from portal.outcomes.tables import Aggregate, Table, build_tables, fill, period_row
 from tests.test_outcomes_tables import make_records
 
 TABLE = np.array([[5, 20, 30], [25, 40, 15], [12, 18, 22]])

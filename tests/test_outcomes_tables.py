@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from portal.outcomes.blocks import Layout, count
+from portal.outcomes.disclosure import protect
 from portal.outcomes.schema import CATEGORIES, OUTCOME_PAIRS, Records, month_index, window_closed
 from portal.outcomes.tables import Aggregate, build_tables, publishable_share
 
@@ -272,7 +273,7 @@ def test_frozen_rows_are_repeated_unchanged():
 
 
 @pytest.mark.slow
-def test_a_million_rows_aggregate_fast_and_small():
+def test_a_million_rows_aggregate_suppress_and_audit_fast_and_small():
     import tracemalloc
 
     n = 1_000_000
@@ -312,3 +313,6 @@ def test_a_million_rows_aggregate_fast_and_small():
     tracemalloc.stop()
     assert sum(r.cells["total"].value for r in tables["T1"].rows if r.group == "quarter") == n
     assert seconds < 20 and peak < 1 << 30
+    started = time.perf_counter()
+    result = protect(tables, Aggregate.of(records), [])
+    assert not result.failures and seconds + time.perf_counter() - started < 60

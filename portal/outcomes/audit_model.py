@@ -15,10 +15,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from portal.outcomes.audit import System
+from portal.outcomes.audit_system import System
 from portal.outcomes.blocks import NOT_ACHIEVED, Expr, Layout, expr
+from portal.outcomes.columns import MILESTONE_COLUMNS, RACE_BANDS, TYPE_BANDS
 from portal.outcomes.rules import percent_rows
-from portal.outcomes.tables import MILESTONE_COLUMNS, RACE_BANDS, TYPE_BANDS, Cell, Row, Table, cell_expr
+from portal.outcomes.tables import Cell, Row, Table, cell_expr
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.outcomes.rules import MIN_RATE_DENOMINATOR, SYMBOLS, K
+from portal.outcomes.rules import MIN_RATE_DENOMINATOR, K
 
 SYNTHETIC_TAG = "(synthetic demo data)"
 
@@ -174,8 +174,3 @@ def title(table_id: str, synthetic: bool) -> str:
     """Return a table's title, marked when the data are synthetic."""
     text = TABLES[table_id]["title"]
     return f"{text} {SYNTHETIC_TAG}" if synthetic else text
-
-
-def symbols() -> dict:
-    """Return the symbols used for cells without a value, with their explanations."""
-    return SYMBOLS

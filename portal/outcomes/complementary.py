@@ -15,8 +15,9 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from portal.outcomes.audit import TIME_LIMIT, Stats, System, check, matrix
+from portal.outcomes.audit import TIME_LIMIT, Stats, check
 from portal.outcomes.audit_model import Entry, Model
+from portal.outcomes.audit_system import System, matrix
 from portal.outcomes.blocks import Expr
 from portal.outcomes.disclosure import Figure
 from portal.outcomes.rules import K
@@ -41,27 +42,49 @@ def repair(
         verdict = check(model.system(hidden), [entry.expr], [entry.signed], stats=stats)[0]
         if verdict.passes:
             continue
-        needs = [
-            target for target, ok in (("zero", verdict.can_be_zero), ("high", verdict.can_reach)) if not ok
-        ]
-        for margin in (4 * K, 2 * total + 4 * K):
-            keys = cheapest(model, entry, needs, hidden, figs, margin, stats)
+        zero, high, low = (0.0, 0.0), (float(K), np.inf), (-np.inf, float(-K))
+        # A signed difference (a revision) may reach 11 either way: try up, then down.
+        options = [[high], [low]] if entry.signed else [[high]]
+        for reach in options:
+            needs = ([zero] if not verdict.can_be_zero else []) + (reach if not verdict.can_reach else [])
+            keys = _fix(model, entry, needs, hidden, figs, total, stats)
             if keys is not None:
                 added |= keys
                 break
     return added
 
 
+def _fix(
+    model: Model,
+    entry: Entry,
+    needs: list[tuple[float, float]],
+    hidden: set[bytes],
+    figs: dict[bytes, Figure],
+    total: int,
+    stats: Stats,
+) -> set[bytes] | None:
+    """Try small moves of the published counts first (a tighter, faster MILP), then any move."""
+    for margin in (4 * K, 2 * total + 4 * K):
+        keys = cheapest(model, entry, needs, hidden, figs, margin, stats)
+        if keys is not None:
+            return keys
+    return None
+
+
 def cheapest(
     model: Model,
     entry: Entry,
-    needs: list[str],
+    needs: list[tuple[float, float]],
     hidden: set[bytes],
     figs: dict[bytes, Figure],
     margin: int,
     stats: Stats,
 ) -> set[bytes] | None:
-    """Solve the MILP choosing figures to hide; None when no choice works within its limits."""
+    """Solve the MILP choosing figures to hide; None when no choice works within its limits.
+
+    `needs` are the ranges the quantity must reach, one witness cell vector for each; every
+    still-published count of the release may move by up to `margin` if it is hidden.
+    """
     soft = [f for f in model.facts if len(f.figures) == 1 and f.lo == f.hi and not (f.figures & hidden)]
     keys = [next(iter(f.figures)) for f in soft]
     n, m, copies = model.n_vars, len(soft), len(needs)
@@ -74,7 +97,7 @@ def cheapest(
     width = copies * (n + 2 * m) + m
     blocks, lows, highs = [], [], []
     target = matrix([entry.expr], n)
-    for c, need in enumerate(needs):
+    for c, (target_lo, target_hi) in enumerate(needs):
         start = c * (n + 2 * m)
 
         def place(a: sparse.csr_array, column: int, width: int = width) -> sparse.csr_array:
@@ -97,14 +120,10 @@ def cheapest(
             lows.append(np.full(m, -np.inf))
             highs.append(np.zeros(m))
         blocks.append(place(target, start))
-        if need == "zero":
-            lows.append(np.zeros(1))
-            highs.append(np.zeros(1))
-        else:
-            lows.append(np.full(1, float(K)))
-            highs.append(np.full(1, np.inf))
+        lows.append(np.full(1, target_lo))
+        highs.append(np.full(1, target_hi))
     cost = np.zeros(width)
-    cost[width - m :] = [10 + figs[k].true for k in keys]
+    cost[width - m :] = [BASE_COST + figs[k].true for k in keys]
     upper = np.concatenate([np.r_[model.upper_bounds(), big, big] for _ in needs] + [np.ones(m)])
     integrality = np.concatenate([np.r_[np.ones(n), np.zeros(2 * m)] for _ in needs] + [np.ones(m)])
     constraint = LinearConstraint(sparse.vstack(blocks).tocsr(), np.concatenate(lows), np.concatenate(highs))
@@ -117,8 +136,6 @@ def cheapest(
         options={"time_limit": TIME_LIMIT},
     )
     if result.x is None or result.status not in (0, 1):
-        if entry.signed and "high" in needs:
-            return None  # a revision's shift may also be reached downwards; left to the audit
         return None
     chosen = result.x[width - m :] > 0.5
     return {k for k, on in zip(keys, chosen, strict=True) if on}

@@ -263,6 +263,7 @@ def protect(
         f"primary suppression: {sum(r != 'complementary' for r in reasons.values())} counts hidden, "
         f"{sum(r == 'complementary' for r in reasons.values())} beside them"
     )
+    passed: dict[bytes, Verdict] = {}
     for round_number in range(1, max_rounds + 1):
         model = _model(tables, agg, earlier, figs, reasons)
         if model.violated(agg.x):
@@ -270,7 +271,13 @@ def protect(
             raise ModelError(f"{model.violated(agg.x)} published figures contradict the data as modelled")
         entries = model.entries
         protected = [is_protected(e, model, agg, must_pass) for e in entries]
-        verdicts = check(model.system(), [e.expr for e in entries], [e.signed for e in entries], stats=stats)
+        # Hiding only removes equations, so a quantity that passed keeps passing (its
+        # witnesses still solve the smaller system): only the rest is checked again.
+        todo = [e for e in entries if e.expr.key() not in passed]
+        found = check(model.system(), [e.expr for e in todo], [e.signed for e in todo], stats=stats)
+        fresh = dict(zip([e.expr.key() for e in todo], found, strict=True))
+        verdicts = [passed.get(e.expr.key()) or fresh[e.expr.key()] for e in entries]
+        passed.update({e.expr.key(): v for e, v in zip(entries, verdicts, strict=True) if v.passes})
         result = Protection(tables, model, entries, verdicts, protected, reasons, figs, stats)
         failing = [e for e, _ in result.failures]
         say(

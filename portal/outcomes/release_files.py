@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from portal.outcomes import catalogue
+from portal.outcomes.columns import Column, columns
 from portal.outcomes.rules import SYMBOLS
 from portal.outcomes.schema import month_index, month_text
-from portal.outcomes.tables import TABLE_IDS, Cell, Column, Row, Table, columns
+from portal.outcomes.tables import TABLE_IDS, Cell, Row, Table
 
 RELEASE_ID = re.compile(r"(?P<year>[0-9]{4})Q(?P<quarter>[1-4])(?P<demo>-demo)?")
 METADATA = "metadata.json"
