@@ -38,13 +38,15 @@ def carries_private_form(response) -> bool:
     """Tell whether an HTML page holds a POST form (its token and any typed text must not be cached)."""
     if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
         return False
+    if "Content-Encoding" in response.headers:  # pre-compressed shared pages never hold forms
+        return False
     return b'method="post"' in response.get_data()
 
 
 def add_headers(response):
     """Add the security headers; pages with forms and answers to POSTs are never cached."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    present = {name.lower() for name in response.headers.keys()}
+    response.headers.extend([(name, value) for name, value in HEADERS.items() if name.lower() not in present])
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.method == "POST" or carries_private_form(response):
