@@ -45,7 +45,7 @@ def carries_private_form(response) -> bool:
 
 def add_headers(response):
     """Add the security headers; pages with forms and answers to POSTs are never cached."""
-    present = {name.lower() for name in response.headers.keys()}
+    present = {name.lower() for name, _ in response.headers.items()}
     response.headers.extend([(name, value) for name, value in HEADERS.items() if name.lower() not in present])
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
