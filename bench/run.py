@@ -7,7 +7,7 @@ import traceback
 from functools import cached_property
 from pathlib import Path
 
-from . import lighthouse, report, throughput, transfer
+from . import lighthouse, outcomes_publish, report, throughput, transfer
 from .measure import BenchError, Figure
 from .servers import Server
 
@@ -18,6 +18,7 @@ MEASUREMENTS = [
     ("transfer", transfer.measure),
     ("throughput", throughput.measure),
     ("lighthouse", lighthouse.measure),
+    ("outcomes", outcomes_publish.measure),
 ]
 
 
