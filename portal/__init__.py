@@ -14,6 +14,7 @@ from . import (
     events,
     health,
     logs,
+    moderation,
     navigation,
     outcomes,
     pages,
@@ -29,7 +30,7 @@ compress = Compress()
 csrf = CSRFProtect()
 
 # One package per feature; each has a blueprint and its models, and may have init_app.
-FEATURES = (pages, accounts, questions, events, outcomes)
+FEATURES = (pages, accounts, questions, events, outcomes, moderation)
 
 
 def select_locale() -> str:

@@ -154,18 +154,18 @@ def test_member_with_no_roles_sees_home_and_account_only(app):
 def test_admin_does_not_get_other_roles_implicitly(tmp_path):
     app = make_app(tmp_path)
     moderation = gate.protect(
-        Blueprint("fake_moderation", __name__, url_prefix="/workspace/moderation"), "moderator"
+        Blueprint("fake_moderation", __name__, url_prefix="/workspace/fake-moderation"), "moderator"
     )
     moderation.add_url_rule("/", "queue", lambda: "queue")
     app.register_blueprint(moderation)
     admin = make_member("admin@example.org", roles=("admin",))
     client = app.test_client()
     sign_in(client, admin)
-    assert client.get("/workspace/moderation/").status_code == 403
+    assert client.get("/workspace/fake-moderation/").status_code == 403
     moderator = make_member("mod@example.org", roles=("moderator",))
     other = app.test_client()
     sign_in(other, moderator)
-    assert other.get("/workspace/moderation/").data == b"queue"
+    assert other.get("/workspace/fake-moderation/").data == b"queue"
 
 
 def test_a_forgotten_gate_fails_closed(tmp_path):

@@ -261,7 +261,7 @@ def test_home_lists_only_what_the_roles_allow_and_what_exists(tmp_path):
     sign_in(client, "org@example.org")
     page = client.get("/workspace/").get_data(as_text=True)
     assert 'href="/workspace/events/"' in page
-    assert "/workspace/moderation/" not in page  # the moderator role, but no such page yet
+    assert 'href="/workspace/moderation/"' in page  # the moderator role, and the page exists
     assert "/workspace/members" not in page and "/workspace/outcomes/" not in page
     assert 'aria-label="Workspace"' in page
     assert 'action="/workspace/sign-out"' in page

@@ -19,6 +19,7 @@ from ..db import BaseModel, db
 HERE = Path(__file__).parent
 STEPS = {
     1: "m0001_initial",
+    2: "m0002_moderation",
 }
 
 

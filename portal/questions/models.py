@@ -88,6 +88,8 @@ class Submission(BaseModel):
     replied_on = DateField(null=True)
     answer = ForeignKeyField(Answer, null=True, backref="submissions", on_delete="SET NULL")
     closed_on = DateField(null=True, index=True)
+    # The day the CLT first moved it to reviewing, answered, replied or closed (for /accountability).
+    first_response_on = DateField(null=True)
     hidden_reason = CharField(max_length=200, null=True)
     handled_by = CharField(max_length=100, null=True)  # the CLT member who last changed it
 

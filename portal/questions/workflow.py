@@ -43,6 +43,8 @@ TRANSITIONS = {
     H: {V},
 }
 FINISHED = {A, P, C, H}
+# Moves that count as the CLT's first response to an item (hiding spam is not a response).
+FIRST_RESPONSE = {V, A, P, C}
 REPLY_MAX = 5000
 
 
@@ -85,6 +87,8 @@ def _move(item: Submission, to: str, member=None, **changes) -> Submission:
         )
     item.status, item.status_on, item.handled_by = to, today(), _who(member)
     item.closed_on = today() if to in FINISHED else None
+    if to in FIRST_RESPONSE and item.first_response_on is None:
+        item.first_response_on = today()
     if to not in (C, H):
         item.hidden_reason = None
     for name, value in changes.items():

@@ -1,0 +1,17 @@
+CREATE TABLE IF NOT EXISTS "answer_template" ("id" SERIAL NOT NULL PRIMARY KEY, "title" VARCHAR(120) NOT NULL, "body" TEXT NOT NULL, "updated_at" TIMESTAMP NOT NULL, "updated_by" VARCHAR(254) NOT NULL);
+CREATE TABLE IF NOT EXISTS "assignment" ("id" SERIAL NOT NULL PRIMARY KEY, "submission_id" INTEGER NOT NULL, "member_id" INTEGER NOT NULL, "assigned_at" TIMESTAMP NOT NULL, FOREIGN KEY ("submission_id") REFERENCES "submission" ("id") ON DELETE CASCADE, FOREIGN KEY ("member_id") REFERENCES "member" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX IF NOT EXISTS "assignment_submission_id" ON "assignment" ("submission_id");
+CREATE INDEX IF NOT EXISTS "assignment_member_id" ON "assignment" ("member_id");
+CREATE TABLE IF NOT EXISTS "digested_item" ("id" SERIAL NOT NULL PRIMARY KEY, "submission_id" INTEGER NOT NULL, FOREIGN KEY ("submission_id") REFERENCES "submission" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX IF NOT EXISTS "digested_item_submission_id" ON "digested_item" ("submission_id");
+CREATE TABLE IF NOT EXISTS "digest_run" ("id" SERIAL NOT NULL PRIMARY KEY, "ran_at" TIMESTAMP NOT NULL, "new_items" INTEGER NOT NULL, "recipients" INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS "digest_run_ran_at" ON "digest_run" ("ran_at");
+CREATE TABLE IF NOT EXISTS "digest_subscription" ("id" SERIAL NOT NULL PRIMARY KEY, "member_id" INTEGER NOT NULL, "since" TIMESTAMP NOT NULL, FOREIGN KEY ("member_id") REFERENCES "member" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX IF NOT EXISTS "digest_subscription_member_id" ON "digest_subscription" ("member_id");
+CREATE TABLE IF NOT EXISTS "note" ("id" SERIAL NOT NULL PRIMARY KEY, "submission_id" INTEGER NOT NULL, "member_id" INTEGER, "author" VARCHAR(254) NOT NULL, "at" TIMESTAMP NOT NULL, "text" TEXT NOT NULL, FOREIGN KEY ("submission_id") REFERENCES "submission" ("id") ON DELETE CASCADE, FOREIGN KEY ("member_id") REFERENCES "member" ("id") ON DELETE SET NULL);
+CREATE INDEX IF NOT EXISTS "note_submission_id" ON "note" ("submission_id");
+CREATE INDEX IF NOT EXISTS "note_member_id" ON "note" ("member_id");
+CREATE TABLE IF NOT EXISTS "seen" ("id" SERIAL NOT NULL PRIMARY KEY, "member_id" INTEGER NOT NULL, "submission_id" INTEGER NOT NULL, FOREIGN KEY ("member_id") REFERENCES "member" ("id") ON DELETE CASCADE, FOREIGN KEY ("submission_id") REFERENCES "submission" ("id") ON DELETE CASCADE);
+CREATE INDEX IF NOT EXISTS "seen_member_id" ON "seen" ("member_id");
+CREATE INDEX IF NOT EXISTS "seen_submission_id" ON "seen" ("submission_id");
+CREATE UNIQUE INDEX IF NOT EXISTS "seen_member_id_submission_id" ON "seen" ("member_id", "submission_id");
