@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint fmt bench system-deps messages clean
+.PHONY: help run serve test lint fmt bench system-deps messages clean scan audit-deps
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -63,3 +63,17 @@ messages: $(VENV)/.dev ## Extract interface strings to translations/messages.pot
 
 clean: ## Remove the virtual environment, node modules and local database
 	rm -rf $(VENV) node_modules instance .pytest_cache .ruff_cache
+
+scan: $(VENV)/.dev system-deps ## Scan a throwaway local portal with wapiti and sqlmap, deeper than `make test`; fails on any finding
+	PORTAL_SCAN=full $(BIN)/pytest -q -s tests/test_scan.py
+
+audit-deps: $(VENV)/.dev ## Check requirements.txt for known vulnerabilities with pip-audit (needs PyPI's JSON API)
+	@out=$$($(BIN)/pip-audit --strict --progress-spinner off --requirement requirements.txt 2>&1); status=$$?; \
+	echo "$$out"; \
+	if [ $$status -ne 0 ] && echo "$$out" | grep -qiE "could not be audited|connection|timed out|name resolution|HTTPError"; then \
+	  echo "audit-deps: pip-audit could not get its vulnerability data from PyPI's JSON API" \
+	    "(https://pypi.org/pypi/<name>/<version>/json; see the error above), so requirements.txt was" \
+	    "NOT audited. Run \`make audit-deps\` where pypi.org is reachable." >&2; \
+	  exit 2; \
+	fi; \
+	exit $$status

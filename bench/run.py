@@ -7,7 +7,7 @@ import traceback
 from functools import cached_property
 from pathlib import Path
 
-from . import lighthouse, outcomes_publish, report, throughput, transfer
+from . import lighthouse, outcomes_publish, report, submissions, throughput, transfer
 from .measure import BenchError, Figure
 from .servers import Server
 
@@ -19,6 +19,7 @@ MEASUREMENTS = [
     ("throughput", throughput.measure),
     ("lighthouse", lighthouse.measure),
     ("outcomes", outcomes_publish.measure),
+    ("submissions", submissions.measure),
 ]
 
 

@@ -41,15 +41,30 @@ class WithholdQueryValues(logging.Filter):
         return True
 
 
+# gunicorn warns "Invalid request from ip=<address>: <what was wrong, often the request line>".
+_INVALID_REQUEST_FROM = re.compile(r"Invalid request from ip=.*?: ")
+
+
 class GunicornLogger(Logger):
-    """gunicorn's logger with private-link tokens removed from the access log."""
+    """gunicorn's logger with private-link tokens removed from the access log, and no client
+    address or query string in its warnings about malformed requests or its error reports."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         for key in ("U", "r"):
-            atoms[key] = redact_path(atoms[key])
+            # A malformed request can leave these unset; raising here would kill the worker.
+            atoms[key] = redact_path(atoms[key] or "")
         atoms["h"] = atoms["{x-forwarded-for}i"] = "-"
         return atoms
+
+    def warning(self, msg, *args, **kwargs):
+        if isinstance(msg, str):
+            msg = redact_path(_INVALID_REQUEST_FROM.sub("Invalid request: ", msg))
+        super().warning(msg, *args, **kwargs)
+
+    def exception(self, msg, *args, **kwargs):
+        # "Error handling request %s %s" gets the method and the full URI, query string included.
+        super().exception(msg, *(redact_path(a) if isinstance(a, str) else a for a in args), **kwargs)
 
 
 def _add_once(logger: logging.Logger, kind: type) -> None:

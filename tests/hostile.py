@@ -55,8 +55,7 @@ TEMPLATE_PRODUCT = "1338337"  # what {{1337*1001}} renders to if anything evalua
 VALUES: tuple[Hostile, ...] = (
     Hostile("empty", ""),
     Hostile("missing field", omit=True),
-    Hostile("whitespace", " \t \u00a0\u3000 "),
-    Hostile("new lines only", "\r\n\r\n\n"),
+    Hostile("whitespace and new lines", " \t \u00a0\u3000 \r\n\r\n\n"),
     Hostile("100 KB", "A" * 100_000),
     Hostile("2 MB", "B" * 2_000_000),
     Hostile("NUL byte", "before\x00after"),
@@ -80,8 +79,7 @@ VALUES: tuple[Hostile, ...] = (
     Hostile("SQL drop", "1; DROP TABLE submission; --"),
     Hostile("SQL union and delay", "1' UNION SELECT NULL, version(), pg_sleep(2) --"),
     Hostile("format strings", "%s%s%s%n%x%d {0} {} %(x)s ${x}"),
-    Hostile("template syntax", "{{1337*1001}} {% for x in range(9) %}x{% endfor %} {{ config }}"),
-    Hostile("other template syntax", "${1337*1001} #{1337*1001} <%= 1337*1001 %> {{=1337*1001}}"),
+    Hostile("template syntax", "{{1337*1001}} {% for x in range(9) %}x{% endfor %} {{config}} ${1337*1001}"),
     Hostile("CRLF header injection", "value\r\nSet-Cookie: injected=1\r\nBcc: victim@example.org"),
     Hostile("path traversal", "../../../../etc/passwd ..%2f..%2fetc%2fpasswd ..\\..\\windows\\win.ini"),
     Hostile("very long number", "9" * 400),
@@ -90,7 +88,6 @@ VALUES: tuple[Hostile, ...] = (
     Hostile("exponent", "1e308"),
     Hostile("not a number", "NaN"),
     Hostile("impossible date", "2026-02-30"),
-    Hostile("far date and time", "9999-12-31T25:61:61"),
     Hostile("bad time", "25:61"),
     Hostile("email with new line", "a@example.org\r\nBcc: victim@example.org"),
     Hostile("two emails", "a@example.org, b@example.org"),
@@ -387,12 +384,21 @@ def unsafe_markup(html: str, quick: bool = False) -> list[str]:
 # Finding forms: crawl, and remember how each page was reached so it can be reached again
 
 
+def pick(items: list, url: str, index: int, key=lambda item: item):
+    """Return the item with this URL if the page still has it (ids stay), else the one at `index`.
+
+    Tokens in private links change every time, and lists grow as the battery adds things, so
+    neither the URL nor the position alone finds the same thing again.
+    """
+    return next((item for item in items if key(item) == url), items[min(index, len(items) - 1)])
+
+
 @dataclass(frozen=True)
 class Origin:
     """How a page is reached from a fresh client: a start URL, a link on a page, or a form sent validly."""
 
     how: str  # "start", "link" or "submit"
-    url: str = ""
+    url: str = ""  # the URL (link) or form action (submit) seen when the route was found
     parent: "Origin | None" = None
     endpoint: str = ""
     index: int = 0
@@ -487,12 +493,33 @@ class Site:
         page = self.parse(parent)
         if origin.how == "link":
             links = [link for link in page.links if self.endpoint(link) == origin.endpoint]
-            return self.fetch(client, "GET", links[min(origin.index, len(links) - 1)]) if links else None
+            return self.fetch(client, "GET", pick(links, origin.url, origin.index)) if links else None
         forms = self.forms_of(page, origin.endpoint, "post")
         if not forms:
             return None
-        form = forms[min(origin.index, len(forms) - 1)]
+        form = pick(forms, origin.url, origin.index, key=lambda f: f.action)
         return self.submit(client, form, valid_pairs(form, hints))
+
+    def reach(self, client, origin: Origin, hints: dict, wanted) -> Visit | None:
+        """Like visit, but if the last step is a link, try its siblings until `wanted(visit)` holds.
+
+        The item a form was found on may have moved on (closed, cancelled); another of its kind
+        on the same list usually offers the same form.
+        """
+        if origin.how != "link":
+            visit = self.visit(client, origin, hints)
+            return visit if visit is not None and wanted(visit) else None
+        parent = self.visit(client, origin.parent, hints)
+        if parent is None or parent.status >= 400:
+            return None
+        links = [link for link in self.parse(parent).links if self.endpoint(link) == origin.endpoint]
+        if not links:
+            return None
+        for link in list(dict.fromkeys([pick(links, origin.url, origin.index), *links]))[:15]:
+            visit = self.fetch(client, "GET", link)
+            if wanted(visit):
+                return visit
+        return None
 
     def crawl(
         self,
@@ -549,7 +576,7 @@ class Site:
             endpoint = self.endpoint(link)
             if endpoint is None or link.startswith("/static/") or not link.startswith(within):
                 continue
-            yield Origin("link", parent=origin, endpoint=endpoint, index=seen[endpoint]), link, client
+            yield Origin("link", link, origin, endpoint, seen[endpoint]), link, client
             seen[endpoint] += 1
 
     def _forms(self, page: Page, origin: Origin, identity: str):
@@ -565,4 +592,4 @@ class Site:
                 continue
             self.targets[key] = Target(endpoint, form.method, origin, identity, replace(form), index)
             if form.method == "post":
-                yield Origin("submit", parent=origin, endpoint=endpoint, index=index), "", None
+                yield Origin("submit", form.action, origin, endpoint, index), "", None

@@ -49,6 +49,9 @@ class FriendlyParse:
         self.message = message
 
     def process_formdata(self, valuelist):
+        # No count, date or time is this long; a 400-digit number would also overflow NumberRange.
+        if valuelist and isinstance(valuelist[0], str) and len(valuelist[0].strip()) > 20:
+            raise ValueError(self.message or _l("Please check this value."))
         try:
             super().process_formdata(valuelist)
         except ValueError:
