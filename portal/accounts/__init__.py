@@ -8,6 +8,7 @@ from .views import blueprint
 
 MODELS: list = [Member, MemberSession, OneTimeLink, SignInEvent, SignInFailure, AuditEntry]
 
+
 def init_app(app) -> None:
     """Register the admin pages, the workspace backstop, no-store caching and the members command."""
     app.register_blueprint(admin_views.blueprint)
