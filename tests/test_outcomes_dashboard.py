@@ -189,3 +189,23 @@ def test_an_altered_release_is_never_shown(tmp_path, caplog):
     app = make_app(tmp_path, CONTENT_DIR=content)
     assert b"No figures have been published yet" in app.test_client().get("/outcomes").data
     assert "checksum mismatch" in caplog.text
+
+
+def test_readings_never_state_a_hidden_number():
+    def t7(percent):
+        cell = {"value": percent, "flag": None if percent is not None else "withheld"}
+        row = {
+            "label": "2024, at 12 months",
+            "group": "period",
+            "window_months": 12,
+            "cells": {"rearrested_percent": cell},
+        }
+        return {"rows": [row], "columns": []}
+
+    assert (
+        dashboard.reading("T7", t7(41))
+        == "Of people referred in 2024, 41% were arrested again within 12 months."
+    )
+    hidden = dashboard.reading("T7", t7(None))
+    assert "%" not in hidden and hidden.startswith("Re-arrest")
+    assert dashboard.reading("T1", {"rows": []}) == "There is nothing to show in this table yet."

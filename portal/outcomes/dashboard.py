@@ -167,23 +167,23 @@ def _t5(doc: dict) -> str:
     return f"At the end of {row['label']}, {caseload} referral episodes were on the active caseload."
 
 
-def _t6(doc: dict) -> str:
-    rows = [r for r in doc["rows"] if r["window_months"] == 12]
-    row = rows[-1] if rows else doc["rows"][-1]
-    percent = value(row["cells"].get("housing_percent"))
+def _twelve_month_reading(doc: dict, key: str, outcome: str, fallback: str) -> str:
+    """Say what share of the latest cohort with 12 months of follow-up reached an outcome."""
+    rows = [r for r in doc["rows"] if r["window_months"] == 12] or doc["rows"]
+    row = rows[-1]
+    percent = value(row["cells"].get(key))
     if percent is None:
-        return f"Housing, treatment, ID and benefits for people referred in {row['label']}."
-    return f"Of people referred in {row['label'].split(',')[0]}, {percent}% were housed within 12 months."
+        return f"{fallback} for people referred in {row['label']}."
+    cohort = row["label"].split(",")[0]
+    return f"Of people referred in {cohort}, {percent}% {outcome} within 12 months."
+
+
+def _t6(doc: dict) -> str:
+    return _twelve_month_reading(doc, "housing_percent", "were housed", "Housing, treatment, ID and benefits")
 
 
 def _t7(doc: dict) -> str:
-    rows = [r for r in doc["rows"] if r["window_months"] == 12]
-    row = rows[-1] if rows else doc["rows"][-1]
-    percent = value(row["cells"].get("rearrested_percent"))
-    if percent is None:
-        return f"Re-arrest within 6 and 12 months for people referred in {row['label']}."
-    cohort = row["label"].split(",")[0]
-    return f"Of people referred in {cohort}, {percent}% were arrested again within 12 months."
+    return _twelve_month_reading(doc, "rearrested_percent", "were arrested again", "Re-arrest")
 
 
 def _t8(doc: dict) -> str:
