@@ -33,7 +33,13 @@ def app(tmp_path):
 
 def make_event(**overrides) -> Event:
     """Create a published session a week from now (call inside an app context)."""
-    start = (utcnow() + datetime.timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+    # 10:00 in Albany a week from now: a start tied to the clock could end after midnight and be
+    # refused by the organizer form, which makes tests fail only in the late evening.
+    from zoneinfo import ZoneInfo
+
+    day = (utcnow() + datetime.timedelta(days=7)).date()
+    local = datetime.datetime.combine(day, datetime.time(10), tzinfo=ZoneInfo("America/New_York"))
+    start = local.astimezone(datetime.UTC).replace(tzinfo=None)
     fields = {
         "kind": "session",
         "title": "Test session",
