@@ -223,7 +223,7 @@ class Burst:
 
     def _register_path(self) -> str:
         """Find an upcoming session's registration form from the events page, as a visitor would."""
-        from tests.hostile import parse_page
+        from tests.crawler import parse_page
 
         visitor = Visitor(self.base_url)
         for event_path in parse_page(visitor.get("/events").text, "/events").links:
@@ -254,7 +254,7 @@ class Burst:
 
     def submit(self, visitor: Visitor, number: int) -> Sent:
         """Send submission `number` through its form; any surprise is noted in `error`."""
-        from tests.hostile import parse_page, receipt_code, valid_pairs
+        from tests.crawler import parse_page, receipt_code, valid_pairs
 
         kind = KINDS[number % len(KINDS)]
         sent = Sent(number, kind, self.marker(number))

@@ -27,18 +27,8 @@ from portal.events.localtime import utcnow
 from portal.events.models import CONFIRMED, WAITLISTED, Event, Registration
 from tests.accounts_helpers import PASSWORD, make_member, sign_in
 from tests.conftest import make_app
-from tests.hostile import (
-    TRACEBACK,
-    VALUES,
-    Site,
-    Target,
-    Visit,
-    encode,
-    pick,
-    receipt_code,
-    unsafe_markup,
-    valid_pairs,
-)
+from tests.crawler import Site, Target, Visit, pick, receipt_code, valid_pairs
+from tests.hostile import TRACEBACK, VALUES, encode, unsafe_markup
 
 pytestmark = pytest.mark.slow
 
@@ -230,7 +220,7 @@ class Attack:
         if self.page_url and self._find(self.site.fetch(self.client, "GET", self.page_url)):
             return
         for attempt in range(3):
-            if self.site.reach(self.client, self.target.origin, self.hints, self._find):
+            if self.site.visit(self.client, self.target.origin, self.hints, self._find):
                 return
             if attempt == 1:
                 self.battery.restore(self.snapshot)
