@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from ..forms import PortalForm
 from . import passwords
 from .models import ROLES, Member, normalise_email
 
@@ -53,7 +53,7 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PortalForm):
     email = StringField(
         _l("Email address"),
         validators=[DataRequired(_l("Enter your email address.")), Length(max=254), valid_email],
@@ -65,7 +65,7 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PortalForm):
     code = StringField(
         _l("6-digit code from your authenticator app"),
         validators=[DataRequired(_l("Enter the 6-digit code.")), Length(max=20)],
@@ -107,12 +107,12 @@ def _confirm_field():
     )
 
 
-class SetPasswordForm(NewPasswordMixin, FlaskForm):
+class SetPasswordForm(NewPasswordMixin, PortalForm):
     new_password = _new_password_field()
     confirm = _confirm_field()
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, PortalForm):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(_l("Enter your current password.")), Length(max=passwords.MAX_LENGTH * 4)],
@@ -125,7 +125,7 @@ class ConfirmSecondFactorForm(CodeForm):
     pass
 
 
-class TurnOffSecondFactorForm(FlaskForm):
+class TurnOffSecondFactorForm(PortalForm):
     password = PasswordField(
         _l("Your password"),
         validators=[
@@ -135,7 +135,7 @@ class TurnOffSecondFactorForm(FlaskForm):
     )
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(PortalForm):
     """A form with only its CSRF token, for one-button actions."""
 
 
@@ -151,7 +151,7 @@ def _roles_field():
     return SelectMultipleField(_l("Roles"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PortalForm):
     email = StringField(
         _l("Email address"),
         validators=[DataRequired(_l("Enter the new member's email address.")), Length(max=254), valid_email],
@@ -165,16 +165,16 @@ class InviteForm(FlaskForm):
             raise ValidationError(_l("A member with this email address already exists."))
 
 
-class RolesForm(FlaskForm):
+class RolesForm(PortalForm):
     roles = _roles_field()
     reason = _reason_field(required=True)
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PortalForm):
     reason = _reason_field(required=True)
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(PortalForm):
     """The audit log filter: a GET form, so it carries no CSRF token."""
 
     class Meta:

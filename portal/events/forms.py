@@ -4,7 +4,6 @@ import re
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -17,6 +16,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..forms import PortalForm, clean_text, one_line
 from .results import SCALE
 
 MAX_PARTY = 10
@@ -24,21 +24,6 @@ MAX_PARTY = 10
 EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+\.[^@\s<>()\[\],;:\"\\.]{2,}$")
 PHONE = re.compile(r"^[0-9 +().\-]*(?:(?:ext|x)\.? ?[0-9]{1,6})?$", re.IGNORECASE)
 SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-LINE_BREAKS = re.compile(r"[\r\n\t]+")
-
-
-def clean_text(value):
-    """Trim and drop control characters (NUL breaks PostgreSQL); a missing field becomes ''."""
-    if value is None:
-        return ""
-    return CONTROL.sub("", value).strip() if isinstance(value, str) else value
-
-
-def one_line(value):
-    """Like clean_text, and fold line breaks and tabs into one space."""
-    value = clean_text(value)
-    return LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
 
 
 class FriendlyParse:
@@ -100,7 +85,7 @@ def _access_needs():
     )
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(PortalForm):
     """Sign a business up for a session; no account needed."""
 
     business_name = StringField(
@@ -142,7 +127,7 @@ class RegistrationForm(FlaskForm):
             raise ValidationError(_l("This form was incomplete. Please reload the page and try again."))
 
 
-class ChangeForm(FlaskForm):
+class ChangeForm(PortalForm):
     """Change the party size, phone or access needs of a registration."""
 
     attendees = _party_size()
@@ -151,7 +136,7 @@ class ChangeForm(FlaskForm):
     submit = SubmitField(_l("Save changes"))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PortalForm):
     """Cancel a registration (a button; the CSRF token is the only field)."""
 
     submit = SubmitField(_l("Cancel my registration"))
@@ -165,7 +150,7 @@ def _scale(label, low, high):
     )
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(PortalForm):
     """Five short questions after a session."""
 
     before = _scale(

@@ -5,12 +5,12 @@ import re
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from .forms import FriendlyParse, WholeNumberField, clean_text, one_line
+from ..forms import PortalForm, clean_text, one_line
+from .forms import FriendlyParse, WholeNumberField
 from .localtime import NonexistentTimeError, to_utc
 from .models import KINDS
 
@@ -49,7 +49,7 @@ def _link(form, field):
         )
 
 
-class EventForm(FlaskForm):
+class EventForm(PortalForm):
     """Create or edit an event. Times are entered as Albany wall-clock times."""
 
     kind = SelectField(
@@ -160,7 +160,7 @@ class EventForm(FlaskForm):
             raise ValidationError(_l("The end time must be later than the start time, on the same day."))
 
 
-class CancelEventForm(FlaskForm):
+class CancelEventForm(PortalForm):
     """Cancel an event; everyone registered gets an email."""
 
     reason = TextAreaField(
@@ -176,7 +176,7 @@ class CancelEventForm(FlaskForm):
     submit = SubmitField(_l("Cancel the event"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PortalForm):
     """A button that changes something: the CSRF token is its only field."""
 
     submit = SubmitField(_l("Go"))

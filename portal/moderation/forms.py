@@ -6,13 +6,12 @@ import hmac
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..forms import PortalForm, clean_text
 from ..questions import choices
-from ..questions.forms import clean_text
 from ..questions.models import QUESTION_TEXT_MAX
 from ..questions.search import MAX_QUERY
 from ..questions.workflow import REPLY_MAX
@@ -92,7 +91,7 @@ def _text(label, limit, required_message=None, rows=None):
     return field(label, filters=[clean_text], validators=validators, render_kw=render_kw)
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(PortalForm):
     """The queue's filters (a GET form: nothing changes, so no CSRF token)."""
 
     class Meta:
@@ -125,11 +124,11 @@ def _valid(field, default):
     return default if field.errors or not field.data else field.data
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PortalForm):
     """A button that changes something: only the CSRF token."""
 
 
-class BulkForm(FlaskForm):
+class BulkForm(PortalForm):
     """Apply one action to the items ticked in the queue."""
 
     action = Choice(_l("With the selected items"), bulk.ACTIONS)
@@ -150,7 +149,7 @@ def preview_checksum(item_id: int, question: str, answer: str, topic: str) -> st
     return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 
 
-class PublishForm(FlaskForm):
+class PublishForm(PortalForm):
     """Publish the question, edited to remove anything identifying, with a Markdown answer."""
 
     question = _text(
@@ -175,7 +174,7 @@ class PublishForm(FlaskForm):
         return hmac.compare_digest(expected, self.checksum.data or "")
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PortalForm):
     """A private reply, read with the receipt code (and emailed if an address was given)."""
 
     text = _text(_l("Your reply"), REPLY_MAX, _l("Please write the reply."), rows=8)
@@ -184,39 +183,39 @@ class ReplyForm(FlaskForm):
     send = SubmitField(_l("Send the reply"))
 
 
-class LinkForm(FlaskForm):
+class LinkForm(PortalForm):
     """Mark a question as a repeat of one already answered."""
 
     answer = Choice(_l("Answered question"), [])
 
 
-class TopicForm(FlaskForm):
+class TopicForm(PortalForm):
     topic = Choice(_l("Topic"), choices.TOPICS)
 
 
-class AssignForm(FlaskForm):
+class AssignForm(PortalForm):
     member = Choice(_l("Assign to"), [("", _l("Nobody"))], default="")
 
 
-class HideForm(FlaskForm):
+class HideForm(PortalForm):
     """Hide an item: a reason counted in public by category, and optional words kept inside."""
 
     reason = Choice(_l("Why hide it"), hiding.REASONS)
     detail = _text(_l("More detail for the CLT (optional)"), hiding.DETAIL_MAX)
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PortalForm):
     text = _text(_l("Add an internal note"), NOTE_MAX, _l("Please write the note."), rows=3)
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(PortalForm):
     """A saved answer template."""
 
     title = _text(_l("Title"), TEMPLATE_TITLE_MAX, _l("Please give the template a title."))
     body = _text(_l("Text (Markdown)"), TEMPLATE_BODY_MAX, _l("Please write the template's text."), rows=10)
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(PortalForm):
     """The packet's period (a GET form)."""
 
     class Meta:
@@ -230,7 +229,7 @@ class PeriodForm(FlaskForm):
             raise ValidationError(_l("The end of the period must not be before its start."))
 
 
-class DiscussedForm(FlaskForm):
+class DiscussedForm(PortalForm):
     """Record which items the CLT discussed at a meeting."""
 
     on = Day(
@@ -244,7 +243,7 @@ class DiscussedForm(FlaskForm):
             raise ValidationError(_l("The meeting date cannot be in the future."))
 
 
-class DigestForm(FlaskForm):
+class DigestForm(PortalForm):
     """Turn the daily digest on or off."""
 
     turn_on = SubmitField(_l("Send me the daily digest"))

@@ -3,26 +3,16 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from ..forms import PortalForm, clean_text
 from . import choices
 from .models import MESSAGE_MAX
 
-# Control characters other than tab and new line can only be pasted by accident or by a robot;
-# NUL in particular cannot be stored in PostgreSQL text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 PHONE = re.compile(r"^[0-9+().\-\s]{7,40}$")
-
-
-def clean_text(value):
-    """Drop control characters, normalise line endings and trim the ends; ignore uploaded files."""
-    if not isinstance(value, str):
-        return None if value is None else ""
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 class Text(StringField):
@@ -74,7 +64,7 @@ def neighbourhood_field():
     )
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(PortalForm):
     """What every way in shares: the anti-spam fields. Fields are declared in page order."""
 
     # Robots fill every field; people never see this one (hidden with CSS, skipped by Tab).
@@ -200,7 +190,7 @@ class JoinForm(SubmissionForm):
         }
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PortalForm):
     """Type a receipt code to see, or withdraw, what you sent."""
 
     code = Text(
