@@ -62,6 +62,10 @@ def restore(url: str, source: Path) -> None:
         except sqlite3.DatabaseError as error:
             raise BackupError(f"{source} is not an SQLite backup: {error}") from None
         return
+    if not _is_pg_archive(source):
+        raise BackupError(
+            f"{source} is not a PostgreSQL backup made by `flask db backup` (pg_dump's custom format)"
+        )
     _run(
         [
             _pg_tool("pg_restore"),
@@ -74,6 +78,15 @@ def restore(url: str, source: Path) -> None:
         ],
         url,
     )
+
+
+def _is_pg_archive(source: Path) -> bool:
+    """Say whether source starts like a pg_dump custom-format archive."""
+    try:
+        with open(source, "rb") as file:
+            return file.read(5) == b"PGDMP"
+    except OSError:
+        return False
 
 
 def _run(command: list[str], url: str) -> None:

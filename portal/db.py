@@ -42,7 +42,8 @@ def open_database(url: str):
 
 def init_app(app) -> None:
     """Bind the shared handle to this app's database and close it after each request."""
-    db.initialize(open_database(app.config["DATABASE_URL"]))
+    app.extensions["database"] = open_database(app.config["DATABASE_URL"])
+    db.initialize(app.extensions["database"])
 
     @app.teardown_appcontext
     def close_connection(_exc):

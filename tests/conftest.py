@@ -1,4 +1,9 @@
-"""Shared fixtures: an app on a temporary SQLite file, its client and CLI runner."""
+"""Shared fixtures: an app on SQLite and on PostgreSQL, its client and CLI runner.
+
+Every test that takes `database_url` (directly or through `app`, `csrf_app`, `mail_app`...) runs
+twice, once on a temporary SQLite file and once on a fresh database in a throwaway PostgreSQL
+cluster, so the whole suite proves both.
+"""
 
 import socket
 
@@ -6,13 +11,15 @@ import pytest
 
 from portal import create_app, db
 
+DATABASES = ["sqlite", "postgresql"]
 
-def make_app(tmp_path, **overrides):
-    """Build a test app whose database lives in tmp_path."""
+
+def make_app(database_url: str, **overrides):
+    """Build a test app on the given database, with every model's table created."""
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-" + "x" * 32,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
     }
     settings.update(overrides)
@@ -22,14 +29,14 @@ def make_app(tmp_path, **overrides):
 
 
 @pytest.fixture
-def app(tmp_path):
-    return make_app(tmp_path)
+def app(database_url):
+    return make_app(database_url)
 
 
 @pytest.fixture
-def csrf_app(tmp_path):
+def csrf_app(database_url):
     """An app with CSRF protection on, as in production."""
-    return make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    return make_app(database_url, WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture
@@ -74,9 +81,9 @@ def smtp_server():
 
 
 @pytest.fixture
-def mail_app(tmp_path, smtp_server):
+def mail_app(database_url, smtp_server):
     """An app that sends mail through the local SMTP server."""
-    return make_app(tmp_path, MAIL_BACKEND="smtp", MAIL_HOST="127.0.0.1", MAIL_PORT=smtp_server.port)
+    return make_app(database_url, MAIL_BACKEND="smtp", MAIL_HOST="127.0.0.1", MAIL_PORT=smtp_server.port)
 
 
 @pytest.fixture(scope="session")
@@ -93,15 +100,21 @@ def postgres_cluster():
 
 
 @pytest.fixture
-def postgres_url(postgres_cluster, request):
-    """A fresh, empty PostgreSQL database for one test."""
-    name = "t_" + "".join(ch for ch in request.node.name.lower() if ch.isalnum())[:50]
-    return postgres_cluster.create_database(name)
+def postgres_url(postgres_cluster):
+    """A fresh, empty PostgreSQL database for one test, dropped after it."""
+    url = postgres_cluster.create_database()
+    yield url
+    postgres_cluster.drop_database(url)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+def sqlite_url(folder) -> str:
+    """Return the URL of a SQLite file in folder."""
+    return f"sqlite:///{folder / 'test.sqlite3'}"
+
+
+@pytest.fixture(params=DATABASES)
 def database_url(request, tmp_path):
-    """Run a test once on SQLite and once on PostgreSQL."""
+    """An empty database: the test runs once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return sqlite_url(tmp_path)
     return request.getfixturevalue("postgres_url")

@@ -1,5 +1,6 @@
 """Start and stop a throwaway PostgreSQL cluster on a loopback port for the tests."""
 
+import itertools
 import os
 import pwd
 import shutil
@@ -38,6 +39,8 @@ class Cluster:
         self.folder = Path(tempfile.mkdtemp(prefix="portal-pg-"))
         self.data = self.folder / "data"
         self.prefix = _as_postgres_user()
+        self._connection = None
+        self._numbers = itertools.count(1)
 
     def _run(self, *args: str) -> None:
         subprocess.run([*self.prefix, *args], check=True, capture_output=True, timeout=120)
@@ -64,24 +67,37 @@ class Cluster:
         )
         return self.create_database("portal_test")
 
-    def create_database(self, name: str) -> str:
-        """Create an empty database and return its URL."""
-        url = f"postgresql://portal@127.0.0.1:{self.port}/postgres"
-        for _ in range(50):
-            try:
-                connection = psycopg2.connect(url)
-                break
-            except psycopg2.OperationalError:
-                time.sleep(0.1)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    def _admin(self):
+        """Return a connection to the maintenance database, opened once the server answers."""
+        if self._connection is None:
+            url = f"postgresql://portal@127.0.0.1:{self.port}/postgres"
+            for _ in range(50):
+                try:
+                    self._connection = psycopg2.connect(url)
+                    break
+                except psycopg2.OperationalError:
+                    time.sleep(0.1)
+            self._connection.autocommit = True
+        return self._connection
+
+    def create_database(self, name: str | None = None) -> str:
+        """Create an empty database (named, or numbered in order) and return its URL."""
+        name = name or f"t{next(self._numbers)}"
+        with self._admin().cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             cursor.execute(f'CREATE DATABASE "{name}"')
-        connection.close()
         return f"postgresql://portal@127.0.0.1:{self.port}/{name}"
+
+    def drop_database(self, url: str) -> None:
+        """Drop a database, ending any connection a test left open to it."""
+        name = url.rsplit("/", 1)[1]
+        with self._admin().cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
         """Stop the server and delete its folder."""
+        if self._connection is not None:
+            self._connection.close()
         try:
             self._run(find_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         finally:

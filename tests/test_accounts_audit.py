@@ -16,8 +16,8 @@ from tests.test_accounts_members import LINK, NEW_PASSWORD
 
 
 @pytest.fixture
-def app(tmp_path):
-    return make_app(tmp_path, MAIL_OUTBOX=tmp_path / "outbox")
+def app(tmp_path, database_url):
+    return make_app(database_url, MAIL_OUTBOX=tmp_path / "outbox")
 
 
 def entries():

@@ -14,8 +14,8 @@ MUTATING = ("POST", "PUT", "PATCH", "DELETE")
 
 
 @pytest.fixture
-def app(tmp_path):
-    return make_app(tmp_path, MAIL_OUTBOX=tmp_path / "outbox")
+def app(tmp_path, database_url):
+    return make_app(database_url, MAIL_OUTBOX=tmp_path / "outbox")
 
 
 def dummy_url(rule) -> str:
@@ -151,8 +151,8 @@ def test_member_with_no_roles_sees_home_and_account_only(app):
     assert client.get("/workspace/audit").status_code == 403
 
 
-def test_admin_does_not_get_other_roles_implicitly(tmp_path):
-    app = make_app(tmp_path)
+def test_admin_does_not_get_other_roles_implicitly(database_url):
+    app = make_app(database_url)
     moderation = gate.protect(
         Blueprint("fake_moderation", __name__, url_prefix="/workspace/fake-moderation"), "moderator"
     )
@@ -168,8 +168,8 @@ def test_admin_does_not_get_other_roles_implicitly(tmp_path):
     assert other.get("/workspace/fake-moderation/").data == b"queue"
 
 
-def test_a_forgotten_gate_fails_closed(tmp_path):
-    app = make_app(tmp_path)
+def test_a_forgotten_gate_fails_closed(database_url):
+    app = make_app(database_url)
     careless = Blueprint("careless", __name__, url_prefix="/workspace/careless")
     careless.add_url_rule("/", "page", lambda: "secret page")
     careless.add_url_rule("/do", "do", lambda: "done", methods=["POST"])

@@ -18,8 +18,8 @@ LINK = re.compile(r"http://[^\s<\"]+/workspace/invitation/[A-Za-z0-9_-]+")
 
 
 @pytest.fixture
-def app(tmp_path):
-    return make_app(tmp_path, MAIL_OUTBOX=tmp_path / "outbox")
+def app(tmp_path, database_url):
+    return make_app(database_url, MAIL_OUTBOX=tmp_path / "outbox")
 
 
 @pytest.fixture
@@ -247,12 +247,12 @@ def test_change_password_ends_other_sessions_but_keeps_this_one(app):
     sign_in(app.test_client(), "ana@example.org", NEW_PASSWORD)
 
 
-def test_home_lists_only_what_the_roles_allow_and_what_exists(tmp_path):
+def test_home_lists_only_what_the_roles_allow_and_what_exists(database_url):
     from flask import Blueprint
 
     from portal.accounts.gate import protect
 
-    app = make_app(tmp_path)
+    app = make_app(database_url)
     events = protect(Blueprint("fake_events", __name__, url_prefix="/workspace/events"), "organizer")
     events.add_url_rule("/", "index", lambda: "events")
     app.register_blueprint(events)

@@ -14,8 +14,8 @@ from tests.conftest import make_app
 
 
 @pytest.fixture
-def app(tmp_path):
-    return make_app(tmp_path, MAIL_OUTBOX=tmp_path / "outbox")
+def app(tmp_path, database_url):
+    return make_app(database_url, MAIL_OUTBOX=tmp_path / "outbox")
 
 
 def post_sign_in(client, email, password, next_url="/workspace/"):
@@ -202,8 +202,8 @@ def test_activity_keeps_the_session_alive(app):
         assert client.get("/workspace/").status_code == 200
 
 
-def test_idle_minutes_come_from_config(tmp_path):
-    app = make_app(tmp_path, WORKSPACE_IDLE_MINUTES=5)
+def test_idle_minutes_come_from_config(database_url):
+    app = make_app(database_url, WORKSPACE_IDLE_MINUTES=5)
     make_member()
     client = app.test_client()
     sign_in(client, "m@example.org")

@@ -114,10 +114,10 @@ def test_health_says_ok_and_nothing_else(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_health_reports_unreachable_database(tmp_path):
+def test_health_reports_unreachable_database(database_url):
     from tests.conftest import make_app
 
-    app = make_app(tmp_path)
+    app = make_app(database_url)
     app.config["DATABASE_URL"] = "postgresql://nobody@127.0.0.1:1/none"
     from portal import db
 
@@ -142,13 +142,13 @@ def test_hsts_only_over_tls(client):
     assert "max-age" in client.get("/", base_url="https://localhost").headers["Strict-Transport-Security"]
 
 
-def test_proxy_headers_ignored_unless_configured(tmp_path):
+def test_proxy_headers_ignored_unless_configured(database_url):
     from flask import request
 
     from tests.conftest import make_app
 
     for count, expected in ((0, "127.0.0.1"), (1, "198.51.100.4")):
-        app = make_app(tmp_path, PROXY_COUNT=count)
+        app = make_app(database_url, PROXY_COUNT=count)
 
         @app.route("/who")
         def who():

@@ -12,7 +12,7 @@ class BackupProbe(BaseModel):
 
 
 def test_backup_restore_round_trip(tmp_path, database_url):
-    app = make_app(tmp_path, DATABASE_URL=database_url)
+    app = make_app(database_url)
     runner = app.test_cli_runner()
     with app.app_context():
         db.create_tables([BackupProbe])
@@ -29,10 +29,11 @@ def test_backup_restore_round_trip(tmp_path, database_url):
         assert [n.text for n in BackupProbe.select()] == ["kept"]
 
 
-def test_restore_rejects_a_file_that_is_not_a_backup(tmp_path):
-    app = make_app(tmp_path)
+def test_restore_rejects_a_file_that_is_not_a_backup(tmp_path, database_url):
+    app = make_app(database_url)
     bogus = tmp_path / "bogus.db"
     bogus.write_text("this is not a database")
     result = app.test_cli_runner().invoke(args=["db", "restore", "--yes", str(bogus)])
     assert result.exit_code != 0
-    assert "not an SQLite backup" in result.output
+    expected = {"sqlite": "is not an SQLite backup", "postgresql": "is not a PostgreSQL backup"}
+    assert expected[database_url.split(":")[0]] in result.output

@@ -12,8 +12,8 @@ from tests.test_events_support import events_app, make_event, manage_token, regi
 
 
 @pytest.fixture
-def app(tmp_path):
-    return events_app(tmp_path)
+def app(tmp_path, database_url):
+    return events_app(tmp_path, database_url)
 
 
 def _outbox(app) -> list[str]:
@@ -276,10 +276,10 @@ def test_cancelling_twice_is_harmless(app, client):
     assert "This registration is cancelled" in response.get_data(as_text=True)
 
 
-def test_registration_posts_are_rate_limited(tmp_path):
+def test_registration_posts_are_rate_limited(tmp_path, database_url):
     from tests.test_events_support import events_app
 
-    app = events_app(tmp_path, RATELIMIT_ENABLED=True)
+    app = events_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
     with app.app_context():
         event = make_event(capacity=100)
     client = app.test_client()

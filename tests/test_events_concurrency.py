@@ -45,7 +45,7 @@ def slow_seat_count(monkeypatch):
 
 
 def test_100_registrations_for_20_seats_confirm_exactly_20(tmp_path, database_url, slow_seat_count):
-    app = events_app(tmp_path, DATABASE_URL=database_url)
+    app = events_app(tmp_path, database_url)
     with app.app_context():
         event = make_event(capacity=20)
     codes, seconds = _race(app, event.id, [form_data(n) for n in range(100)])
@@ -59,7 +59,7 @@ def test_100_registrations_for_20_seats_confirm_exactly_20(tmp_path, database_ur
 
 
 def test_mixed_party_sizes_never_overbook_and_no_waiting_party_fits(tmp_path, database_url, slow_seat_count):
-    app = events_app(tmp_path, DATABASE_URL=database_url)
+    app = events_app(tmp_path, database_url)
     with app.app_context():
         event = make_event(capacity=20)
     sizes = random.Random(7).choices([1, 2, 3, 4], k=40)
@@ -74,7 +74,7 @@ def test_mixed_party_sizes_never_overbook_and_no_waiting_party_fits(tmp_path, da
 
 
 def test_the_same_form_racing_itself_books_once(tmp_path, database_url):
-    app = events_app(tmp_path, DATABASE_URL=database_url)
+    app = events_app(tmp_path, database_url)
     with app.app_context():
         event = make_event(capacity=20)
     data = form_data(1, attendees=3)
@@ -86,7 +86,7 @@ def test_the_same_form_racing_itself_books_once(tmp_path, database_url):
 
 
 def test_racing_cancellations_promote_each_waiting_registration_once(tmp_path, database_url):
-    app = events_app(tmp_path, DATABASE_URL=database_url)
+    app = events_app(tmp_path, database_url)
     with app.app_context():
         event = make_event(capacity=10)
     client = app.test_client()

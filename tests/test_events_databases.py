@@ -25,7 +25,7 @@ def _evaluation_tokens(app) -> list[str]:
 
 
 def test_a_session_from_creation_to_purge(tmp_path, database_url):
-    app = events_app(tmp_path, DATABASE_URL=database_url)
+    app = events_app(tmp_path, database_url)
     organizer = app.test_client()
     sign_in(organizer, make_member(email="org@example.org", roles=("organizer",)))
     assert organizer.post("/workspace/events/new", data=dict(EVENT_FORM, capacity="2")).status_code == 302

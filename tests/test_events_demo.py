@@ -9,8 +9,8 @@ from tests.test_events_support import events_app
 
 
 @pytest.fixture
-def app(tmp_path):
-    return events_app(tmp_path)
+def app(tmp_path, database_url):
+    return events_app(tmp_path, database_url)
 
 
 GENERIC_PLACES = {"Online", "Albany — venue sent to registrants", "Albany — place to be announced"}

@@ -14,8 +14,8 @@ from tests.test_events_support import events_app, make_event, register
 
 
 @pytest.fixture
-def app(tmp_path):
-    return events_app(tmp_path)
+def app(tmp_path, database_url):
+    return events_app(tmp_path, database_url)
 
 
 ANSWERS = {

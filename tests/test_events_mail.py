@@ -15,8 +15,10 @@ LINK = re.compile(r"https://lead\.example\.org/events/(manage|evaluate)/(\S+)")
 
 
 @pytest.fixture
-def app(tmp_path, smtp_server):
-    return events_app(tmp_path, MAIL_BACKEND="smtp", MAIL_HOST="127.0.0.1", MAIL_PORT=smtp_server.port)
+def app(tmp_path, database_url, smtp_server):
+    return events_app(
+        tmp_path, database_url, MAIL_BACKEND="smtp", MAIL_HOST="127.0.0.1", MAIL_PORT=smtp_server.port
+    )
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.conftest import make_app
 KEY = re.compile(r'name="submission_key" type="hidden" value="([^"]+)"')
 
 
-def events_app(tmp_path, **overrides):
+def events_app(tmp_path, database_url, **overrides):
     """An app for events tests: mail into tmp_path/outbox, no rate limits unless asked."""
     settings = {
         "MAIL_OUTBOX": tmp_path / "outbox",
@@ -22,13 +22,13 @@ def events_app(tmp_path, **overrides):
         "SITE_URL": "https://lead.example.org",
     }
     settings.update(overrides)
-    return make_app(tmp_path, **settings)
+    return make_app(database_url, **settings)
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, database_url):
     """Each events test module defines this same fixture; conftest's `client` then uses it."""
-    return events_app(tmp_path)
+    return events_app(tmp_path, database_url)
 
 
 def make_event(**overrides) -> Event:

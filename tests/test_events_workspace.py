@@ -12,8 +12,8 @@ from tests.test_events_support import events_app, make_event, manage_token, regi
 
 
 @pytest.fixture
-def app(tmp_path):
-    return events_app(tmp_path)
+def app(tmp_path, database_url):
+    return events_app(tmp_path, database_url)
 
 
 EVENT_FORM = {

@@ -12,7 +12,6 @@ checked for markup that escaped escaping.
 import email
 import email.policy
 import itertools
-import sqlite3
 import time
 import traceback
 from collections import Counter
@@ -25,6 +24,7 @@ from portal.db import writing
 from portal.events import links
 from portal.events.localtime import utcnow
 from portal.events.models import CONFIRMED, WAITLISTED, Event, Registration
+from tests import snapshots
 from tests.accounts_helpers import PASSWORD, make_member, sign_in
 from tests.conftest import make_app
 from tests.crawler import Site, Target, Visit, pick, receipt_code, valid_pairs
@@ -66,16 +66,16 @@ EXPECTED = {
 class Battery:
     """The app under attack, fresh clients for each identity, and database snapshots."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, database_url: str):
         self.folder = tmp_path
+        self.database_url = database_url
         self.app = make_app(
-            tmp_path,
+            database_url,
             WTF_CSRF_ENABLED=True,
             MIN_FILL_SECONDS=0,
             RATELIMIT_ENABLED=False,
             MAIL_OUTBOX=tmp_path / "outbox",
         )
-        self.database = tmp_path / "test.sqlite3"
         self.crashes: list[str] = []
         self._record_crashes()
         self.site = Site(self.app)
@@ -177,15 +177,11 @@ class Battery:
             hints["email"] = self.signin_member.email
         return hints
 
-    def snapshot(self, name: str):
-        path = self.folder / f"snapshot-{name}.sqlite3"
-        with sqlite3.connect(self.database) as live, sqlite3.connect(path) as copy:
-            live.backup(copy)
-        return path
+    def snapshot(self, name: str) -> str:
+        return snapshots.take(self.database_url, self.folder, name)
 
-    def restore(self, path) -> None:
-        with sqlite3.connect(path) as copy, sqlite3.connect(self.database) as live:
-            copy.backup(live)
+    def restore(self, snapshot: str) -> None:
+        snapshots.put_back(self.database_url, snapshot)
 
 
 class UnreachableError(Exception):
@@ -327,10 +323,10 @@ def outbox_problems(folder) -> list[str]:
     return found
 
 
-def test_every_form_survives_every_hostile_value(tmp_path):
+def test_every_form_survives_every_hostile_value(tmp_path, database_url):
     assert len(VALUES) >= 30
     started = time.monotonic()
-    battery = Battery(tmp_path)
+    battery = Battery(tmp_path, database_url)
     targets = discover(battery)
     found_keys = {t.key for t in targets}
     assert found_keys >= EXPECTED, f"forms the crawl did not reach: {sorted(EXPECTED - found_keys)}"

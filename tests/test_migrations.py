@@ -24,7 +24,7 @@ def test_upgrading_an_empty_database_gives_the_models_schema(tmp_path, database_
         declared_url = f"sqlite:///{tmp_path / 'declared.sqlite3'}"
     else:
         declared_url = postgres_cluster.create_database("declared_" + database_url.rsplit("/", 1)[1][:40])
-    app = make_app(tmp_path, DATABASE_URL=declared_url)  # make_app creates the tables from the models
+    app = make_app(declared_url)  # make_app creates the tables from the models
     with app.app_context():
         declared = schema(db.db)
     app = create_empty(tmp_path, migrated_url)

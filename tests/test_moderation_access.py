@@ -23,8 +23,8 @@ def moderation_rules(app) -> list[tuple[str, str, list[str]]]:
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = mod_app(tmp_path)
+def app(tmp_path, database_url):
+    app = mod_app(tmp_path, database_url)
     new_item(app, message="First question?")
     with app.app_context():
         answer_templates.create("Thanks", "Thank you.", None)
@@ -90,8 +90,8 @@ def test_a_moderator_can_open_every_page_and_use_every_form(app):
                 assert response.status_code in (200, 302, 303, 400), (endpoint, response.status_code)
 
 
-def test_every_post_without_a_csrf_token_is_refused(tmp_path):
-    app = mod_app(tmp_path, WTF_CSRF_ENABLED=True)
+def test_every_post_without_a_csrf_token_is_refused(tmp_path, database_url):
+    app = mod_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
     item = new_item(app, message="Can I ask this?")
     with app.app_context():
         answer_templates.create("Thanks", "Thank you.", None)

@@ -14,8 +14,8 @@ D = datetime.date
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = mod_app(tmp_path)
+def app(tmp_path, database_url):
+    app = mod_app(tmp_path, database_url)
     with app.app_context(), writing():
         answer = Answer.create(
             slug="a", question_text="Q?", answer_html="<p>A</p>", topic="other", published_on=D(2025, 1, 12)

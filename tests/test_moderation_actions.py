@@ -21,8 +21,8 @@ CODE = "maple-harbor-violet-candle-meadow-ribbon"
 
 
 @pytest.fixture
-def app(tmp_path):
-    return mod_app(tmp_path)
+def app(tmp_path, database_url):
+    return mod_app(tmp_path, database_url)
 
 
 @pytest.fixture

@@ -32,8 +32,8 @@ def check(response, where: str, problems: list[str]) -> None:
     problems += [f"{where}: {found}" for found in unsafe_markup(body, quick=True)]
 
 
-def test_every_moderation_form_survives_every_hostile_value(tmp_path):
-    app = mod_app(tmp_path)
+def test_every_moderation_form_survives_every_hostile_value(tmp_path, database_url):
+    app = mod_app(tmp_path, database_url)
     with app.test_request_context():
         workflow.publish_answer(None, "An answered question?", "Yes.", "other", "sam")
         answer_templates.create("Thanks", "Thank you.", None)

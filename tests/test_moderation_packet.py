@@ -37,8 +37,8 @@ PACKET = "/workspace/moderation/packet/"
 
 
 @pytest.fixture
-def app(tmp_path):
-    return mod_app(tmp_path)
+def app(tmp_path, database_url):
+    return mod_app(tmp_path, database_url)
 
 
 @pytest.fixture

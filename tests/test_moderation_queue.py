@@ -20,8 +20,8 @@ TODAY = datetime.date(2026, 5, 20)
 
 
 @pytest.fixture
-def app(tmp_path):
-    return mod_app(tmp_path)
+def app(tmp_path, database_url):
+    return mod_app(tmp_path, database_url)
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from tests.accounts_helpers import csrf_token, make_member, sign_in
 from tests.conftest import make_app
 
 
-def mod_app(tmp_path, **overrides):
+def mod_app(tmp_path, database_url, **overrides):
     """An app whose mail goes to a temporary outbox."""
-    return make_app(tmp_path, MAIL_OUTBOX=tmp_path / "outbox", **overrides)
+    return make_app(database_url, MAIL_OUTBOX=tmp_path / "outbox", **overrides)
 
 
 def new_item(
@@ -48,8 +48,8 @@ def post_with_token(client, page_url: str, url: str, data: dict):
     return client.post(url, data={**data, "csrf_token": token} if token else data)
 
 
-def test_new_item_stores_a_submission(tmp_path):
-    app = mod_app(tmp_path)
+def test_new_item_stores_a_submission(tmp_path, database_url):
+    app = mod_app(tmp_path, database_url)
     item = new_item(app, kind="feedback", message="Hello", email="a@example.org")
     stored = reload(app, item)
     assert (stored.kind, stored.message, stored.email, stored.status) == (

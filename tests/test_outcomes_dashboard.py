@@ -174,19 +174,19 @@ def test_next_release_date():
     assert dashboard.next_release("2026Q2-demo") == "2026 Q3, expected by the end of December 2026"
 
 
-def test_no_release_gives_a_friendly_page(tmp_path):
-    app = make_app(tmp_path, CONTENT_DIR=content_copy(tmp_path, with_release=False))
+def test_no_release_gives_a_friendly_page(tmp_path, database_url):
+    app = make_app(database_url, CONTENT_DIR=content_copy(tmp_path, with_release=False))
     response = app.test_client().get("/outcomes")
     assert response.status_code == 200
     assert b"No figures have been published yet" in response.data
 
 
-def test_an_altered_release_is_never_shown(tmp_path, caplog):
+def test_an_altered_release_is_never_shown(tmp_path, database_url, caplog):
     content = content_copy(tmp_path)
     [folder] = list((content / "outcomes" / "releases").iterdir())
     table = next(folder.glob("T1*.csv"))
     table.write_text(table.read_text().replace("17", "18", 1))
-    app = make_app(tmp_path, CONTENT_DIR=content)
+    app = make_app(database_url, CONTENT_DIR=content)
     assert b"No figures have been published yet" in app.test_client().get("/outcomes").data
     assert "checksum mismatch" in caplog.text
 

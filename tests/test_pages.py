@@ -205,19 +205,19 @@ def test_content_check_passes_on_real_content(runner):
     assert f"{len(SLUGS)} pages OK" in result.output
 
 
-def test_content_check_fails_naming_the_bad_file(tmp_path):
+def test_content_check_fails_naming_the_bad_file(tmp_path, database_url):
     root = copy_content(tmp_path)
     goals = root / "pages" / "goals.md"
     goals.write_text(re.sub(r"(?m)^title: .*\n", "", goals.read_text(encoding="utf-8")), encoding="utf-8")
-    result = make_app(tmp_path, CONTENT_DIR=root).test_cli_runner().invoke(args=["content", "check"])
+    result = make_app(database_url, CONTENT_DIR=root).test_cli_runner().invoke(args=["content", "check"])
     assert result.exit_code != 0
     assert "goals.md: missing 'title'" in result.output
 
 
-def test_broken_page_is_a_404_and_the_rest_still_work(tmp_path):
+def test_broken_page_is_a_404_and_the_rest_still_work(tmp_path, database_url):
     root = copy_content(tmp_path)
     write(root / "pages", "goals.md", "This file lost its front matter.\n")
-    client = make_app(tmp_path, CONTENT_DIR=root).test_client()
+    client = make_app(database_url, CONTENT_DIR=root).test_client()
     assert client.get("/goals").status_code == 404
     for slug in set(SLUGS) - {"goals"}:
         assert client.get("/" if slug == "index" else f"/{slug}").status_code == 200, slug
@@ -232,29 +232,29 @@ def retitle(path: Path, title: str) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
 
 
-def test_debug_mode_picks_up_a_changed_file(tmp_path):
+def test_debug_mode_picks_up_a_changed_file(tmp_path, database_url):
     root = copy_content(tmp_path)
-    client = make_app(tmp_path, CONTENT_DIR=root, DEBUG=True).test_client()
+    client = make_app(database_url, CONTENT_DIR=root, DEBUG=True).test_client()
     assert parts(client.get("/goals")).h1 == ["The goals of LEAD"]
     retitle(root / "pages" / "goals.md", "Goals, freshly edited")
     assert parts(client.get("/goals")).h1 == ["Goals, freshly edited"]
 
 
-def test_production_mode_renders_once(tmp_path):
+def test_production_mode_renders_once(tmp_path, database_url):
     root = copy_content(tmp_path)
-    client = make_app(tmp_path, CONTENT_DIR=root).test_client()
+    client = make_app(database_url, CONTENT_DIR=root).test_client()
     assert parts(client.get("/goals")).h1 == ["The goals of LEAD"]
     retitle(root / "pages" / "goals.md", "Goals, freshly edited")
     assert parts(client.get("/goals")).h1 == ["The goals of LEAD"]
 
 
-def test_raw_html_in_markdown_is_escaped(tmp_path):
+def test_raw_html_in_markdown_is_escaped(tmp_path, database_url):
     root = tmp_path / "content"
     (root / "pages").mkdir(parents=True)
     write(root / "pages", "index.md", GOOD)
     body = '<script>alert("x")</script>\n\nSome <b onclick="steal()">bold</b> <img src=x onerror=alert(1)>.\n'
     write(root / "pages", "raw.md", GOOD.replace("Some body text.\n", body))
-    html = make_app(tmp_path, CONTENT_DIR=root).test_client().get("/raw").get_data(as_text=True)
+    html = make_app(database_url, CONTENT_DIR=root).test_client().get("/raw").get_data(as_text=True)
     assert "&lt;script&gt;" in html and "&lt;b onclick" in html
     assert "<script>alert" not in html and "<b onclick" not in html and "<img src=x" not in html
 

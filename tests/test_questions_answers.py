@@ -15,8 +15,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def qapp(tmp_path):
-    return make_app(tmp_path, MIN_FILL_SECONDS=0, SITE_URL="https://lead.example.org")
+def qapp(database_url):
+    return make_app(database_url, MIN_FILL_SECONDS=0, SITE_URL="https://lead.example.org")
 
 
 @pytest.fixture

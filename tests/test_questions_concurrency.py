@@ -17,9 +17,9 @@ PEOPLE = 200
 
 
 @pytest.mark.slow
-def test_two_hundred_concurrent_submissions_lose_none(tmp_path):
+def test_two_hundred_concurrent_submissions_lose_none(database_url):
     # Rate limits stay on (their counters are written under the same load), set high enough for one client.
-    app = make_app(tmp_path, MIN_FILL_SECONDS=0, SUBMISSIONS_PER_HOUR=PEOPLE * 2)
+    app = make_app(database_url, MIN_FILL_SECONDS=0, SUBMISSIONS_PER_HOUR=PEOPLE * 2)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     server.socket.listen(PEOPLE)  # a backlog for everyone arriving at once
     serving = threading.Thread(target=server.serve_forever, daemon=True)

@@ -26,8 +26,8 @@ JOIN = {
 
 
 @pytest.fixture
-def qapp(tmp_path):
-    return make_app(tmp_path, MIN_FILL_SECONDS=0, MAIL_OUTBOX=tmp_path / "outbox")
+def qapp(tmp_path, database_url):
+    return make_app(database_url, MIN_FILL_SECONDS=0, MAIL_OUTBOX=tmp_path / "outbox")
 
 
 @pytest.fixture
@@ -227,8 +227,8 @@ def test_honeypot_pretends_success_and_stores_nothing(qapp, qclient, caplog):
     assert "spam.example" not in caplog.text
 
 
-def test_too_fast_asks_to_check_and_send_again_then_accepts(tmp_path):
-    app = make_app(tmp_path, MIN_FILL_SECONDS=2)
+def test_too_fast_asks_to_check_and_send_again_then_accepts(database_url):
+    app = make_app(database_url, MIN_FILL_SECONDS=2)
     client = app.test_client()
     page = client.get("/ask").get_data(as_text=True)
     token = re.search(r'name="started" type="hidden" value="([^"]+)"', page).group(1)
@@ -305,8 +305,8 @@ def test_ordinary_receipt_has_no_crisis_box(qclient):
     assert "crisis-box" not in qclient.get("/sent").get_data(as_text=True)
 
 
-def test_submissions_are_rate_limited_per_client_with_the_text_kept(tmp_path):
-    app = make_app(tmp_path, MIN_FILL_SECONDS=0, SUBMISSIONS_PER_HOUR=2)
+def test_submissions_are_rate_limited_per_client_with_the_text_kept(database_url):
+    app = make_app(database_url, MIN_FILL_SECONDS=0, SUBMISSIONS_PER_HOUR=2)
     client = app.test_client()
     for _ in range(2):
         assert (
@@ -320,8 +320,8 @@ def test_submissions_are_rate_limited_per_client_with_the_text_kept(tmp_path):
     assert len(rows(app)) == 3
 
 
-def test_csrf_is_required_on_every_form(tmp_path):
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, MIN_FILL_SECONDS=0)
+def test_csrf_is_required_on_every_form(database_url):
+    app = make_app(database_url, WTF_CSRF_ENABLED=True, MIN_FILL_SECONDS=0)
     client = app.test_client()
     for url, data in (
         ("/ask", QUESTION),

@@ -77,15 +77,15 @@ def test_the_rule_itself_catches_what_it_should():
         assert not forbidden(fine), fine
 
 
-def test_no_model_anywhere_has_an_address_or_browser_column(tmp_path):
-    app = make_app(tmp_path)
+def test_no_model_anywhere_has_an_address_or_browser_column(database_url):
+    app = make_app(database_url)
     for model in app.extensions["models"]:
         for column in model._meta.columns:
             assert not forbidden(column), f"{model.__name__}.{column}"
 
 
-def test_database_schema_has_no_such_column_and_no_time_of_day_in_submission_tables(tmp_path):
-    app = make_app(tmp_path)
+def test_database_schema_has_no_such_column_and_no_time_of_day_in_submission_tables(database_url):
+    app = make_app(database_url)
     ours = {model._meta.table_name for model in MODELS}
     with app.app_context(), db.db.connection_context():
         tables = db.db.get_tables()
@@ -111,9 +111,9 @@ MARKER = "zebra-quartz-7d1f"
 EMAIL = "marker.person@example.org"
 
 
-def test_nothing_a_person_typed_reaches_the_logs(tmp_path, caplog):
+def test_nothing_a_person_typed_reaches_the_logs(tmp_path, database_url, caplog):
     caplog.set_level(logging.DEBUG)
-    app = make_app(tmp_path, MIN_FILL_SECONDS=0, MAIL_OUTBOX=tmp_path / "outbox")
+    app = make_app(database_url, MIN_FILL_SECONDS=0, MAIL_OUTBOX=tmp_path / "outbox")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -153,8 +153,8 @@ def test_nothing_a_person_typed_reaches_the_logs(tmp_path, caplog):
     assert "honeypot tripped" in logged
 
 
-def test_purge_clears_contact_details_only_after_the_retention_period(tmp_path):
-    app = make_app(tmp_path)
+def test_purge_clears_contact_details_only_after_the_retention_period(database_url):
+    app = make_app(database_url)
     with app.test_request_context():
 
         def item(kind="question", **fields):
@@ -189,8 +189,8 @@ def test_purge_clears_contact_details_only_after_the_retention_period(tmp_path):
             retention.purge_contacts(-1)
 
 
-def test_retention_command_runs_from_cron_and_reports_counts_only(tmp_path):
-    app = make_app(tmp_path, EMAIL_RETENTION_DAYS=30)
+def test_retention_command_runs_from_cron_and_reports_counts_only(database_url):
+    app = make_app(database_url, EMAIL_RETENTION_DAYS=30)
     with app.test_request_context():
         item = workflow.find(
             submit(

@@ -20,8 +20,8 @@ NOT_FOUND = "We could not find a message with that code"
 
 
 @pytest.fixture
-def qapp(tmp_path):
-    return make_app(tmp_path, MIN_FILL_SECONDS=0, MAIL_OUTBOX=tmp_path / "outbox")
+def qapp(tmp_path, database_url):
+    return make_app(database_url, MIN_FILL_SECONDS=0, MAIL_OUTBOX=tmp_path / "outbox")
 
 
 @pytest.fixture
@@ -171,8 +171,8 @@ def test_keep_it_goes_back_to_the_status(qclient):
     assert "Received." in page
 
 
-def test_guesses_are_limited_per_client(tmp_path):
-    app = make_app(tmp_path, MIN_FILL_SECONDS=0, STATUS_TRIES_PER_CLIENT=3)
+def test_guesses_are_limited_per_client(database_url):
+    app = make_app(database_url, MIN_FILL_SECONDS=0, STATUS_TRIES_PER_CLIENT=3)
     client = app.test_client()
     guess = {"code": "apple river candle garden kettle willow"}
     here = {"REMOTE_ADDR": "203.0.113.7"}
@@ -187,8 +187,8 @@ def test_guesses_are_limited_per_client(tmp_path):
     assert client.post("/status", data=guess, environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 200
 
 
-def test_guesses_are_limited_overall(tmp_path):
-    app = make_app(tmp_path, MIN_FILL_SECONDS=0, STATUS_TRIES_OVERALL=4)
+def test_guesses_are_limited_overall(database_url):
+    app = make_app(database_url, MIN_FILL_SECONDS=0, STATUS_TRIES_OVERALL=4)
     client = app.test_client()
     guess = {"code": "apple river candle garden kettle willow"}
     for number in range(4):

@@ -12,8 +12,8 @@ from tests.conftest import make_app
 
 
 @pytest.fixture
-def qapp(tmp_path):
-    return make_app(tmp_path, MAIL_OUTBOX=tmp_path / "outbox")
+def qapp(tmp_path, database_url):
+    return make_app(database_url, MAIL_OUTBOX=tmp_path / "outbox")
 
 
 def new_item(kind="question", **fields) -> Submission:
@@ -161,8 +161,8 @@ def test_public_answer_link_is_mailed_over_smtp(mail_app, smtp_server):
     assert f"http://127.0.0.1:5000{answer.path}" in message.get_content()
 
 
-def test_no_email_no_mail_and_a_mail_failure_keeps_the_reply(tmp_path, smtp_server):
-    app = make_app(tmp_path, MAIL_BACKEND="smtp", MAIL_HOST="127.0.0.1", MAIL_PORT=1)
+def test_no_email_no_mail_and_a_mail_failure_keeps_the_reply(database_url, smtp_server):
+    app = make_app(database_url, MAIL_BACKEND="smtp", MAIL_HOST="127.0.0.1", MAIL_PORT=1)
     with app.test_request_context():
         assert workflow.reply_privately(new_item(), "Hello", "sam") is False
         item = new_item(email="x@example.org")

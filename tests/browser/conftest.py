@@ -8,7 +8,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from portal import db
-from tests.conftest import make_app
+from tests.conftest import DATABASES, make_app, sqlite_url
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -32,16 +32,38 @@ def chromium_path() -> str:
     return path
 
 
+@pytest.fixture(scope="session", params=DATABASES)
+def live_database(request, tmp_path_factory):
+    """The live portal's database: every browser test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path_factory.mktemp("live-db"))
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.create_database()
+    yield url
+    cluster.drop_database(url)
+
+
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
+def live_app(live_database, tmp_path_factory):
     """A demo-seeded portal with CSRF on, as a visitor would meet it."""
     folder = tmp_path_factory.mktemp("live")
-    app = make_app(folder, WTF_CSRF_ENABLED=True, MAIL_OUTBOX=folder / "outbox", MIN_FILL_SECONDS=0)
+    app = make_app(live_database, WTF_CSRF_ENABLED=True, MAIL_OUTBOX=folder / "outbox", MIN_FILL_SECONDS=0)
     with app.app_context(), db.db.connection_context():
         for feature in app.extensions["features"]:
             if hasattr(feature, "seed_demo"):
                 feature.seed_demo()
     return app
+
+
+@pytest.fixture(autouse=True)
+def live_app_is_bound(live_app):
+    """Point the shared database handle back at the live app's database before each test.
+
+    The handle is process-wide; a test outside this folder that ran in between (pytest may
+    reorder tests to group the database parameter) will have bound it to its own database.
+    """
+    db.db.initialize(live_app.extensions["database"])
 
 
 @pytest.fixture(scope="session")
