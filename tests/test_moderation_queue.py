@@ -196,6 +196,21 @@ def test_bulk_review_spam_and_assign(app, client, mixed):
     assert actions == ["submission.reviewing"] * 2 + ["submission.spam"] * 2 + ["submission.assigned"] * 2
 
 
+def test_bulk_review_never_reopens_a_finished_item(app, client, mixed):
+    hidden = new_item(app, message="Buy pills", status="hidden")
+    chosen = [mixed["closed"].id, hidden.id, mixed["old_question"].id]
+    done = client.post(
+        "/workspace/moderation/bulk",
+        data={"action": "review", "item": [str(i) for i in chosen], "confirm": "yes"},
+        follow_redirects=True,
+    )
+    assert reload(app, mixed["closed"]).status == "closed" and reload(app, hidden).status == "hidden"
+    assert reload(app, mixed["old_question"]).status == "reviewing"
+    assert [row[0] for row in audit_rows(app)] == ["submission.reviewing"]
+    page = done.get_data(as_text=True)
+    assert "1 item changed." in page and "2 items were left as they were" in page
+
+
 def test_bulk_without_a_selection_or_with_a_bad_action_explains(app, client, mixed):
     empty = client.post(
         "/workspace/moderation/bulk", data={"action": "close", "confirm": "yes"}, follow_redirects=True

@@ -1,7 +1,7 @@
 """The queue's bulk actions: one transaction for the lot, one savepoint and one audit entry per item.
 
 An item whose state does not allow the action (already closed, say) is skipped and counted;
-the others still go through.
+the others still go through. Marking as reviewed never reopens a finished item.
 """
 
 from dataclasses import dataclass
@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Member
 from ..db import writing
+from ..questions import workflow
 from ..questions.models import Submission
 from . import actions, hiding
 
@@ -33,6 +34,10 @@ class Outcome:
 
 def _one(action: str, item: Submission, member: Member, assignee: Member | None) -> None:
     if action == REVIEW:
+        if item.status in workflow.FINISHED:
+            # Reopening a closed, answered or hidden item is a choice made on its own page,
+            # never the side effect of a tick in a long list.
+            raise actions.WorkflowError("A finished item is reopened from its own page.")
         actions.start_review(item, member)
     elif action == CLOSE:
         actions.close(item, member)
