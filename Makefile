@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 WORKERS ?= 2
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve test lint fmt bench system-deps messages clean scan audit-deps
@@ -39,7 +40,7 @@ system-deps: ## Make sure Chromium and PostgreSQL are installed (installs them w
 	@bash .ci/system-deps
 
 test: $(VENV)/.dev node_modules/.installed system-deps ## Install what tests need and run the whole suite
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(VENV)/.dev ## Check style with ruff
 	$(BIN)/ruff check .
