@@ -364,3 +364,22 @@ def test_demo_templates_are_added_once(app):
         assert seed_demo() is True
         assert seed_demo() is False
         assert AnswerTemplate.select().count() == 2
+
+
+def test_every_email_from_an_action_goes_out_after_its_commit(app, monkeypatch):
+    from portal import db, mail
+    from portal.moderation import actions
+
+    moments = []
+    monkeypatch.setattr(
+        mail, "send", lambda to, subject, body: moments.append(db.db.in_transaction()) or True
+    )
+    member = make_member("steward@example.org", roles=("moderator",))
+    replied, answered, repeat = (new_item(app, message=f"Item {n}", email="p@example.org") for n in range(3))
+    with app.app_context():
+        assert actions.reply(replied, "Thanks.", member) is True
+        answer = actions.publish(answered, "Is it free?", "Yes.", "services", member)
+        actions.link(repeat, answer, member)
+    assert moments == [False, False, False]
+    statuses = [reload(app, item).status for item in (replied, answered, repeat)]
+    assert statuses == ["replied", "answered", "answered"]

@@ -1,9 +1,9 @@
 """What a moderator does to one item; each change and its audit entry commit together.
 
 The questions workflow runs its own transactions; these functions open the outer one, write
-the audit entry first, then call the workflow (peewee makes its transaction a savepoint). A
-workflow function that emails does so as its last step, so the only thing left after a mail
-goes out is the commit itself.
+the audit entry first, then call the workflow (peewee makes its transaction a savepoint). Email
+goes out only after the outer commit, so a failed commit never leaves a person told about a
+change that did not happen.
 """
 
 from flask_babel import gettext as _
@@ -80,21 +80,26 @@ def publish(item: Submission, question: str, answer_markdown: str, topic: str, m
         _record("question.published", item, member)
         if is_redacted(item.message, question):
             _record("question.redacted", item, member)
-        return workflow.publish_answer(item, question, answer_markdown, topic, who(member))
+        answer, item = workflow.save_answer(item, question, answer_markdown, topic, who(member))
+    workflow.tell_answered(item, answer)
+    return answer
 
 
 def reply(item: Submission, text: str, member: Member) -> bool:
     """Send a private reply; return True if it was also emailed."""
     with writing():
         _record("submission.replied", item, member)
-        return workflow.reply_privately(item, text, who(member))
+        item = workflow.save_reply(item, text, who(member))
+    return workflow.email_reply(item)
 
 
 def link(item: Submission, answer: Answer, member: Member) -> Submission:
     """Mark a question as a repeat of one already answered."""
     with writing():
         _record("submission.linked", item, member, f"answer:{answer.id}")
-        return workflow.link_to_answer(item, answer, who(member))
+        item = workflow.save_link(item, answer, who(member))
+    workflow.tell_answered(item, answer)
+    return item
 
 
 def set_topic(item: Submission, topic: str, member: Member) -> bool:

@@ -1,8 +1,10 @@
 """What can happen to a submission after it arrives: the state machine the CLT workspace drives.
 
 Every function here runs its writes in one transaction and sends any email only after the
-commit. `member` is whoever in the CLT made the change: any object with a `username` or
-`name` attribute, or a string; it is recorded as `handled_by` / `published_by`.
+commit. Callers that wrap a change in a larger transaction (moderation adds an audit entry) use
+the save_* functions inside it and email_reply / tell_answered after it. `member` is whoever in
+the CLT made the change: any object with a `username` or `name` attribute, or a string; it is
+recorded as `handled_by` / `published_by`.
 
 States (choices.py): received → reviewing → discussed → answered | replied | closed | hidden.
 An item is *finished* when it is answered, replied to, closed or hidden; `closed_on` holds that
@@ -141,34 +143,40 @@ def mark_discussed(items, on: datetime.date, member=None) -> int:
     return count
 
 
-def reply_privately(item: Submission, text: str, member=None) -> bool:
-    """Save a private reply the person can read on /status; email it too if they left an address.
-
-    Returns True if an email was sent.
-    """
+def save_reply(item: Submission, text: str, member=None) -> Submission:
+    """Save a private reply the person can read on /status; email it with email_reply after the commit."""
     text = _check_text(text, REPLY_MAX, "reply")
     with writing():
-        item = _move(_fresh(item), P, member, reply_text=text, replied_on=today())
+        return _move(_fresh(item), P, member, reply_text=text, replied_on=today())
+
+
+def email_reply(item: Submission) -> bool:
+    """Email a saved reply to the person if they left an address; return True if it was sent."""
     body = _(
         "The Albany LEAD Community Leadership Team has replied to the message you sent on %(date)s.\n\n"
         "%(reply)s\n\n"
         "You can also read this reply at %(url)s with your receipt code.\n"
         "We delete your email address %(days)s days after we finish with your message.",
         date=item.created_on.isoformat(),
-        reply=text,
+        reply=item.reply_text,
         url=_site_url("/status"),
         days=current_app.config["EMAIL_RETENTION_DAYS"],
     )
     return _notify(item.email, _("A reply from the Albany LEAD CLT"), body)
 
 
-def publish_answer(
+def reply_privately(item: Submission, text: str, member=None) -> bool:
+    """Save a private reply, then email it; return True if an email was sent."""
+    return email_reply(save_reply(item, text, member))
+
+
+def save_answer(
     item: Submission | None, question_text: str, answer_markdown: str, topic: str, member=None
-) -> Answer:
+) -> tuple[Answer, Submission | None]:
     """Publish the CLT's edited question and Markdown answer (sanitised here) and link the item to it.
 
-    `item` may be None for a question raised some other way (at a meeting, say). The person
-    who asked is emailed a link if they left an address.
+    `item` may be None for a question raised some other way (at a meeting, say). Returns the
+    answer and the updated item; tell the person with tell_answered after the commit.
     """
     question_text = _check_text(question_text, QUESTION_TEXT_MAX, "question")
     html = answers.sanitize_answer(_check_text(answer_markdown, 20_000, "answer"))
@@ -185,20 +193,34 @@ def publish_answer(
         )
         if item is not None:
             item = _move(_fresh(item), A, member, answer=answer)
+    return answer, item
+
+
+def publish_answer(
+    item: Submission | None, question_text: str, answer_markdown: str, topic: str, member=None
+) -> Answer:
+    """Save an answer as save_answer does, then email the person who asked if they left an address."""
+    answer, item = save_answer(item, question_text, answer_markdown, topic, member)
     if item is not None:
-        _tell_answered(item, answer)
+        tell_answered(item, answer)
     return answer
 
 
-def link_to_answer(item: Submission, answer: Answer, member=None) -> Submission:
+def save_link(item: Submission, answer: Answer, member=None) -> Submission:
     """Mark a question as answered by an answer already published (for repeat questions)."""
     with writing():
-        item = _move(_fresh(item), A, member, answer=answer)
-    _tell_answered(item, answer)
+        return _move(_fresh(item), A, member, answer=answer)
+
+
+def link_to_answer(item: Submission, answer: Answer, member=None) -> Submission:
+    """Save the link as save_link does, then email the person who asked if they left an address."""
+    item = save_link(item, answer, member)
+    tell_answered(item, answer)
     return item
 
 
-def _tell_answered(item: Submission, answer: Answer) -> bool:
+def tell_answered(item: Submission, answer: Answer) -> bool:
+    """Email the person who asked that their question has a public answer; call after the commit."""
     body = _(
         "The Albany LEAD Community Leadership Team has answered the question you sent on %(date)s.\n\n"
         "Read the answer here: %(url)s\n\n"
