@@ -17,7 +17,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.outcomes.release import PublishError, publish
-from portal.outcomes.release_files import RELEASE_ID
+from portal.outcomes.release_files import RELEASE_ID, releases_folder
 from portal.outcomes.schema import Comparison, Records
 from portal.outcomes.validate import ValidationError, read_comparison, read_records
 
@@ -34,7 +34,7 @@ def _release_id(_ctx: click.Context, _param: click.Parameter, value: str | None)
 
 
 def _releases_dir(value: Path | None) -> Path:
-    return value if value is not None else Path(current_app.config["CONTENT_DIR"]) / "outcomes" / "releases"
+    return value if value is not None else releases_folder(current_app.config["CONTENT_DIR"])
 
 
 def _read_inputs(records_path: Path, comparison_path: Path | None) -> tuple[Records, Comparison | None]:

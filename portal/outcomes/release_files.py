@@ -198,10 +198,20 @@ def load_release(path: str | Path) -> Release:
     return Release(path.name, path, metadata, tables, audit, contents[README].decode("utf-8"))
 
 
-def list_releases(releases_dir: str | Path) -> list[Release]:
-    """Return every release in a folder, oldest first (unfinished temporary folders are skipped)."""
+def releases_folder(content_dir: str | Path) -> Path:
+    """Return the folder releases are published into, inside the content folder."""
+    return Path(content_dir) / "outcomes" / "releases"
+
+
+def release_folders(releases_dir: str | Path) -> list[Path]:
+    """Return the release folders, oldest first (unfinished temporary folders are skipped)."""
     releases_dir = Path(releases_dir)
     if not releases_dir.is_dir():
         return []
     found = [p for p in releases_dir.iterdir() if p.is_dir() and RELEASE_ID.fullmatch(p.name)]
-    return [load_release(p) for p in sorted(found, key=lambda p: (release_order(p.name), p.name))]
+    return sorted(found, key=lambda p: (release_order(p.name), p.name))
+
+
+def list_releases(releases_dir: str | Path) -> list[Release]:
+    """Return every release in a folder, oldest first; raise ReleaseError if any is damaged."""
+    return [load_release(p) for p in release_folders(releases_dir)]

@@ -48,6 +48,7 @@ def test_workspace_pages_are_accessible(page, live_server):
         ("/workspace/members", "Members"),
         ("/workspace/audit", "Audit log"),
         ("/workspace/audit?log=sign-ins", "Audit log"),
+        ("/workspace/outcomes/", "Outcome releases"),
     ):
         page.goto(live_server + path)
         assert page.locator("h1").inner_text() == heading, path
