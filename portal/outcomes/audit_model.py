@@ -18,7 +18,7 @@ import numpy as np
 from portal.outcomes.audit_system import System
 from portal.outcomes.blocks import NOT_ACHIEVED, Expr, Layout, expr
 from portal.outcomes.columns import MILESTONE_COLUMNS, RACE_BANDS, TYPE_BANDS
-from portal.outcomes.rules import percent_rows
+from portal.outcomes.rules import NOT_LISTED, percent_rows
 from portal.outcomes.tables import Cell, Row, Table, cell_expr
 
 
@@ -147,6 +147,8 @@ class _Builder:
     def _count(self, table: Table, row: Row, key: str, e: Expr, soft: bool) -> Expr | None:
         """Add one count cell; return the expression its published value pins (None if hidden)."""
         cell, ident = row.cells[key], f"{table.id}/{row.key}/{key}"
+        if cell.flag == NOT_LISTED:
+            return None  # an earlier correction row left it out: it says nothing
         if cell.value is None:
             self.entries.setdefault(e.key(), Entry(ident, _label(table, row, key), "cell", e))
             return None
@@ -293,8 +295,13 @@ def implied(layout: Layout, table: Table, row: Row) -> list[Entry]:
     return [
         Entry(f"{table.id}/{row.key}/{c.key}", f"{table.id} {row.label} — {c.label}", "implied", c.expr)
         for c in candidates(layout, table, row)
-        if c.always or any(operand_cell(table, row, op).value is None for op in c.operands)
+        if c.always or any(_hidden(operand_cell(table, row, op)) for op in c.operands)
     ]
+
+
+def _hidden(cell: Cell) -> bool:
+    """Say whether a cell hides its count (a correction not listed is no new hiding)."""
+    return cell.value is None and cell.flag != NOT_LISTED
 
 
 def operand_cell(table: Table, row: Row, operand: str | tuple[str, str]) -> Cell:

@@ -25,6 +25,8 @@ from portal.outcomes.release_files import (
     README,
     RELEASE_ID,
     ReleaseError,
+    corrections_csv,
+    corrections_json,
     dumps,
     list_releases,
     release_order,
@@ -35,7 +37,7 @@ from portal.outcomes.release_files import (
 )
 from portal.outcomes.rules import SUPPRESSED, SYMBOLS, K
 from portal.outcomes.schema import Comparison, Records, month_text
-from portal.outcomes.tables import Aggregate, Table, build_tables
+from portal.outcomes.tables import CORRECTED, Aggregate, Table, build_tables
 
 Progress = Callable[[str], None]
 
@@ -147,9 +149,17 @@ def render(
         csv_name, json_name = table_files(table.id, synthetic)
         files[json_name] = dumps(document)
         files[csv_name] = table_csv(document).encode("utf-8")
+    corrections = corrections_json(tables, release_id, synthetic)
+    csv_name, json_name = table_files("corrections", synthetic)
+    files[json_name] = dumps(corrections)
+    files[csv_name] = corrections_csv(corrections).encode("utf-8")
     files[AUDIT] = dumps(audit_report(result, release_id, synthetic, earlier_ids))
     files[README] = readme(release_id, synthetic).encode("utf-8")
     metadata = build_metadata(tables, result, release_id, records, comparison, synthetic, earlier_ids)
+    metadata["corrections"] = {
+        "count": len(corrections["rows"]),
+        "files": {"csv": csv_name, "json": json_name},
+    }
     metadata["checksums"] = {name: sha256(data) for name, data in sorted(files.items())}
     files[METADATA] = dumps(metadata)
     return files
@@ -167,7 +177,8 @@ def audit_report(result: Protection, release_id: str, synthetic: bool, earlier_i
             "meets_k_rule": verdict.passes,
         }
         for entry, verdict in zip(result.entries, result.verdicts, strict=True)
-        if entry.kind != "revision"  # revisions are checked, but listing one would reveal it
+        # Revisions and corrected rows are checked, but listing one would reveal that a figure changed.
+        if entry.kind != "revision" and f"-{CORRECTED}/" not in entry.id
     ]
     return {
         "release": release_id,
@@ -201,11 +212,14 @@ def build_metadata(
     earlier_ids: list[str],
 ) -> dict:
     """Return the release metadata (OUTCOMES.md section 7), less the checksums."""
+    # Corrected rows are left out: counting their hidden cells would reveal that figures changed.
+    published = {tid: [r for r in t.rows if r.group != CORRECTED] for tid, t in tables.items()}
     hidden = sum(
-        cell.flag == SUPPRESSED for t in tables.values() for r in t.rows for cell in r.cells.values()
+        cell.flag == SUPPRESSED for rows in published.values() for r in rows for cell in r.cells.values()
     )
     table_entries = []
     for table in tables.values():
+        rows = published[table.id]
         info = catalogue.TABLES[table.id]
         csv_name, json_name = table_files(table.id, synthetic)
         table_entries.append(
@@ -218,13 +232,13 @@ def build_metadata(
                 "published_when": info["published_when"],
                 "period": (
                     {
-                        "first": month_text(min(r.start for r in table.rows)),
-                        "last": month_text(max(r.end for r in table.rows)),
+                        "first": month_text(min(r.start for r in rows)),
+                        "last": month_text(max(r.end for r in rows)),
                     }
-                    if table.rows
+                    if rows
                     else None
                 ),
-                "rows": len(table.rows),
+                "rows": len(rows),
                 "category_level": table.level,
                 "category_level_reason": table.level_reason or "this table has no category levels",
                 "files": {"csv": csv_name, "json": json_name},
@@ -290,7 +304,13 @@ def readme(release_id: str, synthetic: bool) -> str:
         "",
     ]
     lines += [f"- `{s['csv']}`: {s['label']}. {s['explanation']}" for s in SYMBOLS.values()]
-    lines += ["", "Releases never change once published; later releases repeat earlier rows unchanged.", ""]
+    lines += [
+        "",
+        "Releases never change once published; later releases repeat earlier rows unchanged. A year figure "
+        f"that later records changed is listed in `{table_files('corrections', synthetic)[0]}` when it "
+        "passes the same privacy check.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -326,10 +346,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(descriptor)
 
 
-def audit_files(releases: list) -> list[tuple[Entry, object]]:
-    """Re-run the audit from published files alone (oldest release first): every listed verdict.
+def audit_files(releases: list, truth=None) -> list[tuple[Entry, object, int | None]]:
+    """Re-run the audit from published files alone (oldest release first): each quantity and verdict.
 
-    Independent of `publish`: it knows only what the folders hold, as an attacker would.
+    Independent of `publish`: it knows only what the folders hold, as an attacker would. Given
+    the true cells, it also knows exactly which published figures the data have revised since
+    (a stronger attacker), and returns each quantity's true value.
     """
     from portal.outcomes.audit import check
     from portal.outcomes.audit_model import build_model
@@ -338,6 +360,8 @@ def audit_files(releases: list) -> list[tuple[Entry, object]]:
 
     extract = datetime.date.fromisoformat(releases[-1].metadata["extract_date"])
     layout = Layout.for_extract(date_month_index(extract))
-    model = build_model(layout, [r.table_objects() for r in releases])
+    model = build_model(layout, [r.table_objects() for r in releases], truth=truth)
     verdicts = check(model.system(), [e.expr for e in model.entries], [e.signed for e in model.entries])
-    return list(zip(model.entries, verdicts, strict=True))
+    full = None if truth is None else model.true_vector(truth)
+    values = [None if full is None else e.expr.value(full) for e in model.entries]
+    return list(zip(model.entries, verdicts, values, strict=True))

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from portal.outcomes import catalogue
 from portal.outcomes.columns import Column, columns
-from portal.outcomes.rules import SYMBOLS
+from portal.outcomes.rules import NOT_LISTED, SYMBOLS
 from portal.outcomes.schema import month_index, month_text
-from portal.outcomes.tables import TABLE_IDS, Cell, Row, Table
+from portal.outcomes.tables import CORRECTED, TABLE_IDS, Cell, Row, Table
 
 RELEASE_ID = re.compile(r"(?P<year>[0-9]{4})Q(?P<quarter>[1-4])(?P<demo>-demo)?")
 METADATA = "metadata.json"
@@ -47,10 +47,11 @@ def table_files(table_id: str, synthetic: bool) -> tuple[str, str]:
 
 
 def table_json(table: Table, release_id: str, synthetic: bool) -> dict:
-    """Return a table as the JSON document the dashboard reads."""
+    """Return a table as the JSON document the dashboard reads (its corrected rows go elsewhere)."""
     info = catalogue.TABLES[table.id]
-    starts = [r.start for r in table.rows]
-    ends = [r.end for r in table.rows]
+    rows = [r for r in table.rows if r.group != CORRECTED]
+    starts = [r.start for r in rows]
+    ends = [r.end for r in rows]
     return {
         "id": table.id,
         "title": catalogue.title(table.id, synthetic),
@@ -62,7 +63,7 @@ def table_json(table: Table, release_id: str, synthetic: bool) -> dict:
         "published_when": info["published_when"],
         "level": table.level,
         "level_reason": table.level_reason,
-        "period": {"first": month_text(min(starts)), "last": month_text(max(ends))} if table.rows else None,
+        "period": {"first": month_text(min(starts)), "last": month_text(max(ends))} if rows else None,
         "columns": [
             {
                 "key": c.key,
@@ -84,10 +85,104 @@ def table_json(table: Table, release_id: str, synthetic: bool) -> dict:
                 "repeated_from_earlier_release": r.frozen,
                 "cells": {k: {"value": c.value, "flag": c.flag} for k, c in r.cells.items()},
             }
-            for r in table.rows
+            for r in rows
         ],
         "symbols": {name: SYMBOLS[name]["label"] for name in SYMBOLS},
     }
+
+
+def corrections_json(tables: dict[str, Table], release_id: str, synthetic: bool) -> dict:
+    """Return the corrections table: each year count that differs from what was published, and survived."""
+    listed = []
+    for table in tables.values():
+        published = {r.key: r for r in table.rows if r.group != CORRECTED}
+        for row in (r for r in table.rows if r.group == CORRECTED):
+            first = published[row.corrects]
+            for col in table.columns:
+                old, new = first.cells[col.key].value, row.cells[col.key].value
+                if col.kind == "count" and old is not None and new is not None and new != old:
+                    listed.append(
+                        {
+                            "table": table.id,
+                            "table_title": catalogue.title(table.id, synthetic),
+                            "row": row.key,
+                            "label": first.label,
+                            "period": {"start": month_text(row.start), "end": month_text(row.end)},
+                            "window_months": row.window,
+                            "column": col.key,
+                            "column_label": f"{col.group}: {col.label}" if col.group else col.label,
+                            "published": old,
+                            "corrected": new,
+                        }
+                    )
+    return {
+        "id": "corrections",
+        "title": "Corrections to year figures published earlier"
+        + (f" {catalogue.SYNTHETIC_TAG}" if synthetic else ""),
+        "release": release_id,
+        "synthetic": synthetic,
+        "description": (
+            "Year figures that later records changed. Earlier rows are repeated unchanged in every table; "
+            "a corrected figure appears only here, and only when it passes the same privacy check."
+        ),
+        "rows": listed,
+    }
+
+
+def corrections_csv(document: dict) -> str:
+    """Return the corrections table as CSV: one line per corrected figure."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "table",
+            "row",
+            "label",
+            "period_start",
+            "period_end",
+            "column",
+            "column_label",
+            "published",
+            "corrected",
+        ]
+    )
+    for r in document["rows"]:
+        writer.writerow(
+            [
+                r["table"],
+                r["row"],
+                r["label"],
+                r["period"]["start"],
+                r["period"]["end"],
+                r["column"],
+                r["column_label"],
+                r["published"],
+                r["corrected"],
+            ]
+        )
+    return out.getvalue()
+
+
+def corrected_rows(document: dict, tables: dict[str, Table]) -> dict[str, list[Row]]:
+    """Rebuild each table's corrected rows from a corrections table; counts it leaves out say nothing."""
+    out: dict[str, dict[str, Row]] = {}
+    for entry in document["rows"]:
+        table = tables[entry["table"]]
+        row = out.setdefault(entry["table"], {}).get(entry["row"])
+        if row is None:
+            row = Row(
+                entry["row"],
+                entry["label"] + " (corrected)",
+                CORRECTED,
+                month_index(entry["period"]["start"]),
+                month_index(entry["period"]["end"]),
+                entry["window_months"],
+                {c.key: Cell(None, NOT_LISTED) for c in table.columns},
+                frozen=True,
+            )
+            out[entry["table"]][entry["row"]] = row
+        row.cells[entry["column"]] = Cell(entry["corrected"])
+    return {table_id: list(rows.values()) for table_id, rows in out.items()}
 
 
 def _unit(column: Column, table_unit: str) -> str:
@@ -161,6 +256,7 @@ class Release:
     tables: dict[str, dict]
     audit: dict
     readme: str = ""
+    corrections: dict | None = None  # releases before corrections existed have none
     _parsed: dict[str, Table] = field(default_factory=dict, repr=False)
 
     @property
@@ -169,9 +265,13 @@ class Release:
         return bool(self.metadata["synthetic"])
 
     def table_objects(self) -> dict[str, Table]:
-        """Return the tables as Table objects (every row frozen)."""
+        """Return the tables as Table objects (every row frozen), with the corrections it listed."""
         if not self._parsed:
-            self._parsed = {tid: table_from_json(doc) for tid, doc in self.tables.items()}
+            parsed = {tid: table_from_json(doc) for tid, doc in self.tables.items()}
+            if self.corrections:
+                for table_id, rows in corrected_rows(self.corrections, parsed).items():
+                    parsed[table_id].rows += rows
+            self._parsed = parsed
         return self._parsed
 
 
@@ -191,11 +291,13 @@ def load_release(path: str | Path) -> Release:
         synthetic = bool(metadata["synthetic"])
         tables = {tid: json.loads(contents[table_files(tid, synthetic)[1]]) for tid in TABLE_IDS}
         audit = json.loads(contents[AUDIT])
+        corrections_name = table_files("corrections", synthetic)[1]
+        corrections = json.loads(contents[corrections_name]) if corrections_name in contents else None
     except (OSError, KeyError, ValueError) as error:
         raise ReleaseError(f"{path.name}: cannot read the release ({error})") from error
     if metadata.get("release") != path.name:
         raise ReleaseError(f"{path.name}: the metadata names release {metadata.get('release')!r}")
-    return Release(path.name, path, metadata, tables, audit, contents[README].decode("utf-8"))
+    return Release(path.name, path, metadata, tables, audit, contents[README].decode("utf-8"), corrections)
 
 
 def releases_folder(content_dir: str | Path) -> Path:

@@ -9,6 +9,9 @@ MIN_RATE_DENOMINATOR = 30  # below this only the denominator of a rate is publis
 SUPPRESSED = "suppressed"
 WITHHELD = "withheld"
 UNAVAILABLE = "unavailable"
+# A cell of a corrections row that the release does not list (unchanged, or hidden): it says
+# nothing, so the audit takes no equation from it. Never shown, so it has no symbol.
+NOT_LISTED = "not_listed"
 SYMBOLS = {
     SUPPRESSED: {
         "csv": "suppressed",

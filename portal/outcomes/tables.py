@@ -4,6 +4,11 @@ Every count cell is a sum of block-model cells (`blocks.py`), so its value here 
 equation in the audit are the same expression. A table's rows appear only for complete
 periods; rows published before are copied unchanged ("frozen") from the previous release,
 and a table keeps the category level it was first published at (levels never get finer).
+
+Corrections are year-level only: for each frozen year row of T1, T2, T3 and T8 a release also
+carries a "corrected" row with today's counts. Disclosure control and the audit treat it like
+any new row; the release lists only its counts that differ from what was published and survive
+suppression (`release_files.corrections_json`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import numpy as np
 
 from portal.outcomes.blocks import ACHIEVED, LAUNCH_QUARTER, Expr, Layout, count
 from portal.outcomes.columns import Column, columns
-from portal.outcomes.rules import is_small, rate_hides_count, whole_percent
+from portal.outcomes.rules import SUPPRESSED, WITHHELD, is_small, rate_hides_count, whole_percent
 from portal.outcomes.schema import CATEGORIES, Comparison, Records
 
 LEVEL_SHARE = 0.75  # level 1 when it keeps at least this share of a table's cells publishable
@@ -22,6 +27,10 @@ TABLE_IDS = ("T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "P")
 LEVELLED = ("T1", "T2", "T3", "T6", "T7", "T8")
 WINDOWS = (6, 12)
 LAG = 3  # months of data lag before a quarter's funnel or a follow-up window counts as complete
+# Tables whose year rows may be corrected: plain counts, with no rate whose rules a lone
+# corrected numerator could break.
+CORRECTABLE = ("T1", "T2", "T3", "T8")
+CORRECTED = "corrected"
 
 
 @dataclass
@@ -44,6 +53,11 @@ class Row:
     window: int | None = None
     cells: dict[str, Cell] = field(default_factory=dict)
     frozen: bool = False
+
+    @property
+    def corrects(self) -> str | None:
+        """Return the key of the row a corrected row corrects, or None for any other row."""
+        return self.key.removesuffix(f"-{CORRECTED}") if self.group == CORRECTED else None
 
     @property
     def quarters(self) -> range:
@@ -223,6 +237,32 @@ def _ratio(col: Column, cells: dict[str, Cell], public: np.ndarray | None) -> fl
 # ----- whole tables ----------------------------------------------------------------------
 
 
+def _year_row(row: Row) -> bool:
+    """Say whether a row is a frozen year-level row (one a correction may revise)."""
+    return row.frozen and row.group in ("year", "period")
+
+
+def corrected_row(table_id: str, row: Row, cols: list[Column], agg: Aggregate, comparison) -> Row:
+    """Return today's counts for a frozen year row; a count hidden before stays hidden, rates are left out."""
+    fresh = fill(table_id, row, cols, agg, comparison)
+    cells = {}
+    for col in cols:
+        if col.kind != "count":
+            cells[col.key] = Cell(None, WITHHELD)
+        elif row.cells[col.key].value is None:
+            cells[col.key] = Cell(None, SUPPRESSED)  # correcting it would reveal what was hidden
+        else:
+            cells[col.key] = fresh.cells[col.key]
+    return replace(
+        row,
+        key=f"{row.key}-{CORRECTED}",
+        label=f"{row.label} (corrected)",
+        group=CORRECTED,
+        cells=cells,
+        frozen=False,
+    )
+
+
 def publishable_share(table: Table) -> float:
     """Return the share of a table's new count cells that the k and rate rules leave publishable."""
     total = kept = 0
@@ -249,7 +289,7 @@ def build_table(
     frozen = {
         r.key: replace(r, frozen=True)
         for r in (previous.rows if previous else [])
-        if r.group != "since_launch"
+        if r.group not in ("since_launch", CORRECTED)
     }
     if table_id == "P" and previous:  # every P row is kept: one figure per closed year
         frozen = {r.key: replace(r, frozen=True) for r in previous.rows}
@@ -262,6 +302,8 @@ def build_table(
         ]
         if table_id == "P":
             rows = sorted({**frozen, **{r.key: r for r in rows}}.values(), key=lambda r: r.end)
+        if table_id in CORRECTABLE:
+            rows += [corrected_row(table_id, r, cols, agg, comparison) for r in rows if _year_row(r)]
         return Table(table_id, level, "", cols, rows)
 
     if table_id not in LEVELLED:
