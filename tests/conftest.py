@@ -14,6 +14,16 @@ from portal import create_app, db
 DATABASES = ["sqlite", "postgresql"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing():
+    """Hash test passwords with cheap scrypt parameters: sign-ins are in hundreds of tests."""
+    from portal.accounts import passwords
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "METHOD", "scrypt:1024:8:1")
+        yield
+
+
 def pytest_collection_modifyitems(items):
     """Run the slow tests first, so `make test`'s two workers finish them together, not one after."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -72,6 +72,15 @@ def test_hash_is_salted_scrypt_and_never_the_password():
     assert check_password_hash(first, "violet tractor seldom brunch")
 
 
+def test_the_site_hashes_at_full_strength_and_verifies_any_strength(monkeypatch):
+    assert passwords.STRENGTH == "scrypt"  # the suite lowers METHOD; the site never does
+    monkeypatch.setattr(passwords, "METHOD", passwords.STRENGTH)
+    strong = passwords.hash_password("violet tractor seldom brunch")
+    assert strong.startswith("scrypt:32768:8:1$")
+    monkeypatch.setattr(passwords, "METHOD", "scrypt:1024:8:1")
+    assert passwords.verify(strong, "violet tractor seldom brunch")  # parameters live in the hash
+
+
 def test_unicode_forms_of_the_same_text_match():
     composed, decomposed = "caf\u00e9 con leche por favor", "cafe\u0301 con leche por favor"
     assert passwords.verify(passwords.hash_password(composed), decomposed)

@@ -60,14 +60,20 @@ def problem(password: str, email: str = "", site_name: str = "") -> str | None:
     return None
 
 
+# werkzeug's scrypt (n=2**15, r=8, p=1). Each hash records its own parameters, so raising them
+# later still verifies old hashes; the test suite lowers them to save minutes, never the site.
+STRENGTH = "scrypt"
+METHOD = STRENGTH
+
+
 def hash_password(password: str) -> str:
     """Return a salted scrypt hash of the password."""
-    return generate_password_hash(normalise(password), method="scrypt")
+    return generate_password_hash(normalise(password), method=METHOD)
 
 
 @functools.cache
 def _decoy_hash() -> str:
-    return generate_password_hash("decoy password never used", method="scrypt")
+    return generate_password_hash("decoy password never used", method=METHOD)
 
 
 def verify(stored_hash: str | None, password: str) -> bool:
