@@ -1,5 +1,7 @@
 """The outcomes dashboard in a real browser: accessible, usable without JavaScript, charts draw."""
 
+import threading
+
 from tests.browser.conftest import assert_accessible, tab_until
 
 PAGES = ("/outcomes", "/outcomes/methodology", "/outcomes/data-dictionary", "/outcomes/releases")
@@ -48,3 +50,23 @@ def test_wide_tables_can_be_scrolled_by_keyboard(page, live_server):
     page.goto(live_server + "/outcomes")
     tab_until(page, ".table-scroll", limit=80)
     assert page.evaluate("document.activeElement.getAttribute('role')") == "region"
+
+
+def test_a_release_history_with_corrections_is_accessible_on_a_phone(phone, tmp_path):
+    from werkzeug.serving import make_server
+
+    from tests.conftest import make_app, sqlite_url
+    from tests.test_outcomes_corrections import two_releases
+    from tests.test_outcomes_dashboard import content_copy
+
+    content = content_copy(tmp_path, with_release=False)
+    two_releases(content / "outcomes" / "releases", late=12)
+    server = make_server("127.0.0.1", 0, make_app(sqlite_url(tmp_path), CONTENT_DIR=content), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        phone.goto(f"http://127.0.0.1:{server.server_port}/outcomes/releases")
+        assert phone.locator("caption", has_text="Corrections in release 2020Q1").count() == 1
+        assert_accessible(phone)
+    finally:
+        server.shutdown()
