@@ -60,6 +60,15 @@ def test_workspace_pages_are_accessible(page, live_server):
     assert_accessible(page)
 
 
+def test_workspace_tables_scroll_by_keyboard_on_a_phone(phone, live_server, subtests):
+    sign_in_browser(phone, live_server, DEMO_EMAIL, DEMO_PASSWORD)
+    paths = ("/workspace/audit", "/workspace/audit?log=sign-ins", "/workspace/members", "/workspace/events/")
+    for path in paths:
+        with subtests.test(path=path):
+            phone.goto(live_server + path)
+            assert_accessible(phone)  # a table wider than the screen must be a focusable region
+
+
 def test_second_factor_setup_page_is_accessible(page, live_server):
     sign_in_browser(page, live_server, DEMO_EMAIL, DEMO_PASSWORD)
     page.goto(live_server + "/workspace/account")
