@@ -79,3 +79,5 @@ def test_the_release_history_shows_each_correction_and_its_files(tmp_path):
     assert '<td class="num">48</td><td class="num">60</td>' in page
     download = client.get("/outcomes/releases/2020Q1/corrections.csv")
     assert download.status_code == 200 and b"T1,2019-corrected,2019" in download.data
+    api = client.get("/outcomes/api/").get_json()["releases"][-1]
+    assert client.get(api["corrections"]).get_json()["rows"] == two.corrections["rows"]

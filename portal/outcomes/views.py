@@ -153,6 +153,13 @@ def api_table(release_id: str, table_id: str):
     return jsonify(release.tables[table_id])
 
 
+@blueprint.route("/api/releases/<release_id>/corrections")
+def api_corrections(release_id: str):
+    release = release_by_id(release_id)
+    # Releases made before corrections existed carry no file: they corrected nothing.
+    return jsonify(release.corrections or {"id": "corrections", "release": release.id, "rows": []})
+
+
 def _release_summary(release: Release) -> dict:
     return {
         "id": release.id,
@@ -164,5 +171,6 @@ def _release_summary(release: Release) -> dict:
             table_id: url_for("outcomes.api_table", release_id=release.id, table_id=table_id, _external=True)
             for table_id in release.tables
         },
+        "corrections": url_for("outcomes.api_corrections", release_id=release.id, _external=True),
         "zip": url_for("outcomes.download_zip", release_id=release.id, _external=True),
     }
