@@ -1,6 +1,7 @@
 """The data steward's page: every release folder checked now, what the public sees, how to publish."""
 
 import json
+import re
 import shutil
 
 import pytest
@@ -10,6 +11,12 @@ from tests.conftest import make_app
 from tests.test_outcomes_dashboard import RELEASES, content_copy
 
 PAGE = "/workspace/outcomes/"
+
+
+def numbers_in_row(page: str, release_id: str) -> list[int]:
+    """Return the numeric cells of a release's row on the page."""
+    row = re.search(rf"<tr>\s*<th scope=\"row\">{release_id}.*?</tr>", page, re.S).group(0)
+    return [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
 
 
 def steward_client(app, roles=("data_steward",)):
@@ -42,7 +49,7 @@ def test_the_page_lists_each_release_with_its_privacy_check(app):
     page = client.get(PAGE).get_data(as_text=True)
     assert folder.name in page and "synthetic demo data" in page
     assert f"Passed: {metadata['audit']['quantities_checked']} quantities checked" in page
-    assert f'<td class="num">{metadata["protected_cells"]}</td>' in page
+    assert numbers_in_row(page, folder.name) == [metadata["protected_cells"], 0]  # hidden, corrections
     assert "Shown" in page and "failed its check" not in page
     assert f"/outcomes/releases/{folder.name}/audit.json" in page
     assert "outcomes publish RECORDS.csv" in page and "Next planned release" in page
@@ -67,3 +74,13 @@ def test_a_release_added_since_start_up_waits_for_a_restart(database_url, tmp_pa
     page = client.get(PAGE).get_data(as_text=True)
     assert "Not shown until the portal restarts" in page and "Passed:" in page
     assert "Next planned release" not in page  # nothing is public yet to plan from
+
+
+def test_the_page_counts_each_release_s_corrections(database_url, tmp_path):
+    from tests.test_outcomes_corrections import two_releases
+
+    content = content_copy(tmp_path, with_release=False)
+    _one, two, _records = two_releases(content / "outcomes" / "releases", late=12)
+    page = steward_client(make_app(database_url, CONTENT_DIR=content)).get(PAGE).get_data(as_text=True)
+    assert numbers_in_row(page, "2020Q1")[1] == len(two.corrections["rows"]) > 0
+    assert numbers_in_row(page, "2019Q4")[1] == 0
