@@ -134,36 +134,19 @@ def corrections_csv(document: dict) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        [
-            "table",
-            "row",
-            "label",
-            "period_start",
-            "period_end",
-            "column",
-            "column_label",
-            "published",
-            "corrected",
-        ]
+        ["table", "row", "label", "period_start", "period_end", "column", "column_label"]
+        + ["published", "corrected"]
     )
     for r in document["rows"]:
+        period = [r["period"]["start"], r["period"]["end"]]
         writer.writerow(
-            [
-                r["table"],
-                r["row"],
-                r["label"],
-                r["period"]["start"],
-                r["period"]["end"],
-                r["column"],
-                r["column_label"],
-                r["published"],
-                r["corrected"],
-            ]
+            [r["table"], r["row"], r["label"], *period, r["column"], r["column_label"]]
+            + [r["published"], r["corrected"]]
         )
     return out.getvalue()
 
 
-def corrected_rows(document: dict, tables: dict[str, Table]) -> dict[str, list[Row]]:
+def rows_from_corrections(document: dict, tables: dict[str, Table]) -> dict[str, list[Row]]:
     """Rebuild each table's corrected rows from a corrections table; counts it leaves out say nothing."""
     out: dict[str, dict[str, Row]] = {}
     for entry in document["rows"]:
@@ -269,7 +252,7 @@ class Release:
         if not self._parsed:
             parsed = {tid: table_from_json(doc) for tid, doc in self.tables.items()}
             if self.corrections:
-                for table_id, rows in corrected_rows(self.corrections, parsed).items():
+                for table_id, rows in rows_from_corrections(self.corrections, parsed).items():
                     parsed[table_id].rows += rows
             self._parsed = parsed
         return self._parsed
