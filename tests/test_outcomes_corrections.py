@@ -81,3 +81,24 @@ def test_the_release_history_shows_each_correction_and_its_files(tmp_path):
     assert download.status_code == 200 and b"T1,2019-corrected,2019" in download.data
     api = client.get("/outcomes/api/").get_json()["releases"][-1]
     assert client.get(api["corrections"]).get_json()["rows"] == two.corrections["rows"]
+
+
+def test_late_cohort_records_correct_the_outcome_tables_by_the_rate_rules(tmp_path):
+    # Housing achieved at 12 months for half of each cohort; 14 late 2018 records arrive later.
+    base = [
+        {"referral": f"{year}-{m:02d}", "outcomes": {"housed": (0, i % 2)}}
+        for year in (2017, 2018)
+        for m in range(1, 13)
+        for i in range(6)
+    ]
+    late = [{"referral": "2018-05", "outcomes": {"housed": (0, 1)}} for _ in range(14)]
+    first = make_records(base, extract="2020-05-15")
+    second = make_records(base + late, extract="2020-08-15")
+    publish(first, None, "2020Q1", tmp_path, synthetic=False)
+    two = load_release(publish(second, None, "2020Q2", tmp_path, synthetic=False))
+    corrections = listed(two)
+    assert corrections[("T6", "2018, at 12 months", "followed_up")] == (72, 86)
+    assert corrections[("T6", "2018, at 12 months", "housing")] == (36, 50)
+    assert corrections[("T7", "2018, at 12 months", "followed_up")] == (72, 86)
+    assert not any(column.endswith("_percent") for _table, _row, column in corrections)  # counts only
+    assert_release_is_safe(tmp_path / "2020Q2", second)

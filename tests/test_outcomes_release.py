@@ -47,7 +47,9 @@ def implied_differences(releases) -> list[tuple[str, int]]:
         "T8": [("total", "goals_met"), ("total", "other_exit")],
     }
     for release in releases:
-        values = published(release)
+        fixes = release.corrections["rows"] if release.corrections else []
+        # Listed corrections are counts too: differences within a corrected row count as well.
+        values = published(release) | {(f["table"], f["row"], f["column"]): f["corrected"] for f in fixes}
         for (tid, row, col), value in values.items():
             for whole, part in pairs.get(tid, []):
                 if col == whole and (tid, row, part) in values:
@@ -71,7 +73,7 @@ def implied_differences(releases) -> list[tuple[str, int]]:
                             value - values[(tid, row.replace("@12m", "@6m"), col)],
                         )
                     )
-        for fix in release.corrections["rows"] if release.corrections else []:
+        for fix in fixes:
             out.append(
                 (f"{release.id} correction {fix['table']} {fix['row']} {fix['column']}", fix["corrected"])
             )

@@ -82,7 +82,7 @@ def primary(tables: Tables, agg: Aggregate, figs: dict[bytes, Figure]) -> dict[b
             for col in table.columns:
                 if col.kind == "percent":
                     n, d = (row.cells[k].value for k in col.of)
-                    if rate_hides_count(n, d):
+                    if n is not None and d is not None and rate_hides_count(n, d):
                         hidden.setdefault(by_cell[(table.id, row.key, col.of[0])], "rate")
     # One side of each small implied count whose sides are all published.
     apply(tables, figs, hidden)

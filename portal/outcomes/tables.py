@@ -5,7 +5,7 @@ equation in the audit are the same expression. A table's rows appear only for co
 periods; rows published before are copied unchanged ("frozen") from the previous release,
 and a table keeps the category level it was first published at (levels never get finer).
 
-Corrections are year-level only: for each frozen year row of T1, T2, T3 and T8 a release also
+Corrections are year-level only: for each frozen year row of T1–T3 and T6–T8 a release also
 carries a "corrected" row with today's counts. Disclosure control and the audit treat it like
 any new row; the release lists only its counts that differ from what was published and survive
 suppression (`release_files.corrections_json`).
@@ -27,9 +27,9 @@ TABLE_IDS = ("T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "P")
 LEVELLED = ("T1", "T2", "T3", "T6", "T7", "T8")
 WINDOWS = (6, 12)
 LAG = 3  # months of data lag before a quarter's funnel or a follow-up window counts as complete
-# Tables whose year rows may be corrected: plain counts, with no rate whose rules a lone
-# corrected numerator could break.
-CORRECTABLE = ("T1", "T2", "T3", "T8")
+# Tables whose year rows may be corrected (every one with year rows but P). A corrected row
+# lists counts only; the rate rules still decide which achieved counts may be shown.
+CORRECTABLE = ("T1", "T2", "T3", "T6", "T7", "T8")
 CORRECTED = "corrected"
 
 
