@@ -1,7 +1,8 @@
-"""One timed job in a fresh process: `python -m bench.publish_job KIND RECORDS.csv COMPARISON.csv OUT`.
+"""One timed job in a fresh process: `python -m bench.publish_job KIND RECORDS.csv COMPARISON.csv OUT [ID]`.
 
 KIND is `publish` (read, validate, aggregate, suppress, audit, write) or `read` (the reference:
-a plain csv pass over the same file). Prints seconds and peak resident memory (MB) as JSON.
+a plain csv pass over the same file). ID is the release id (default 2025Q4-demo); releases
+already in OUT are audited jointly. Prints seconds and peak resident memory (MB) as JSON.
 """
 
 import csv
@@ -24,7 +25,7 @@ def peak_resident_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main(kind: str, records: str, comparison: str, out: str) -> None:
+def main(kind: str, records: str, comparison: str, out: str, release: str = "2025Q4-demo") -> None:
     started = time.perf_counter()
     if kind == "read":
         with open(records, newline="", encoding="utf-8") as handle:
@@ -35,11 +36,11 @@ def main(kind: str, records: str, comparison: str, out: str) -> None:
 
         data = read_records(records)
         rows = len(data)
-        publish(data, read_comparison(comparison), "2025Q4-demo", Path(out), synthetic=True)
+        publish(data, read_comparison(comparison), release, Path(out), synthetic=True)
     seconds = time.perf_counter() - started
     peak_mb = peak_resident_mb()
     print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_mb}))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])
